@@ -1,0 +1,1 @@
+"""Instance-level routes: instance info, auth info, general settings."""

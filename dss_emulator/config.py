@@ -1,0 +1,105 @@
+"""The serve configuration: which instances run, on which ports, with which keys and infras."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class ConfigError(ValueError):
+    """A configuration problem, phrased as one line naming the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InfraConfig(_Strict):
+    """A Project Deployer infra: a stage and the automation node it deploys to."""
+
+    id: str = Field(min_length=1)
+    stage: str = "Development"
+    automation_node: str | None = None  # the name of an instance served by the same process
+    url: str | None = None  # or the URL and admin key of a node in another process
+    api_key: str | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self):
+        if bool(self.automation_node) == bool(self.url):
+            raise ValueError("give either automation_node or url (with api_key)")
+        if self.url and not self.api_key:
+            raise ValueError("api_key is required with url")
+        return self
+
+
+class InstanceConfig(_Strict):
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_-]+$")
+    role: Literal["design", "automation"] = "design"
+    port: int = Field(ge=0, le=65535)
+    host: str = "127.0.0.1"
+    admin_key: str = Field(min_length=8)
+    infras: tuple[InfraConfig, ...] = ()
+
+    @model_validator(mode="after")
+    def _infras_on_design_only(self):
+        if self.infras and self.role != "design":
+            raise ValueError("only a design instance has a Project Deployer with infras")
+        return self
+
+
+class ServeConfig(_Strict):
+    data_dir: Path
+    instances: tuple[InstanceConfig, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        names = [i.name for i in self.instances]
+        if len(set(names)) != len(names):
+            raise ValueError(f"instance names must be unique, got {names}")
+        ports = [i.port for i in self.instances if i.port]
+        if len(set(ports)) != len(ports):
+            raise ValueError(f"instance ports must be unique, got {ports}")
+        for inst in self.instances:
+            for infra in inst.infras:
+                if infra.automation_node and infra.automation_node not in names:
+                    raise ValueError(f"infra {infra.id} names unknown automation_node {infra.automation_node!r}")
+                if infra.automation_node and self.instance(infra.automation_node).role != "automation":
+                    raise ValueError(f"infra {infra.id}: instance {infra.automation_node!r} is not an automation node")
+        return self
+
+    def instance(self, name: str) -> InstanceConfig:
+        return next(i for i in self.instances if i.name == name)
+
+
+def _one_line(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "config"
+    message = first["msg"].removeprefix("Value error, ")
+    value = first.get("input")
+    if first["type"] == "missing":
+        return f"{where}: field required"
+    shown = "" if isinstance(value, (dict, list, tuple)) else f" (got {value!r})"
+    return f"{where}: {message}{shown}"
+
+
+def parse_config(data: object) -> ServeConfig:
+    """Validate a parsed config; raise :class:`ConfigError` naming the first bad field."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"config: expected a mapping at top level, got {type(data).__name__}")
+    try:
+        return ServeConfig.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_one_line(error)) from None
+
+
+def load_config(path: Path) -> ServeConfig:
+    """Read and validate a YAML serve config file."""
+    try:
+        data = yaml.safe_load(Path(path).read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: invalid YAML: {str(error).splitlines()[0]}") from None
+    return parse_config(data)

@@ -1,0 +1,1 @@
+"""The emulator's control API under ``/__emulator__``: reset, state, keys, seed, fault injection."""

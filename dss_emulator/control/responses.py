@@ -1,0 +1,66 @@
+"""Control routes. They need the instance's admin key, like any admin call."""
+from __future__ import annotations
+
+from ..core.context import RequestContext
+from ..core.exceptions import InvalidArgument
+from ..core.faults import RouteFault
+from ..core.routing import RouteTable
+
+routes = RouteTable(prefix="/__emulator__")
+
+
+@routes.route("POST", "/reset")
+def reset(ctx: RequestContext):
+    """Drop every project, key, bundle, deployment and fault of this instance."""
+    ctx.require_admin()
+    ctx.instance.reset()
+
+
+@routes.route("GET", "/state")
+def dump_state(ctx: RequestContext):
+    ctx.require_admin()
+    return ctx.instance.dump_state()
+
+
+@routes.route("POST", "/api-keys")
+def create_api_key(ctx: RequestContext):
+    """Body ``{label, admin, projects: {KEY: read|write|admin}}``; answers the new key's secret once."""
+    ctx.require_admin()
+    body = ctx.json_object()
+    projects = body.get("projects") or {}
+    if not isinstance(projects, dict):
+        raise InvalidArgument(f"Invalid projects: {projects!r}", "projects must map project keys to access levels")
+    key = ctx.instance.keys.create(label=str(body.get("label") or ""), admin=bool(body.get("admin")),
+                                   projects=projects, key=body.get("key"))
+    return {"key": key.key, "label": key.label, "admin": key.admin, "projects": key.projects}
+
+
+@routes.route("POST", "/faults/routes")
+def add_route_fault(ctx: RequestContext):
+    """Body ``{method, path, count, status?, delay?, message?}``: the next ``count`` matching requests fail or wait.
+
+    ``path`` is a regular expression searched in the request path (e.g. ``/projects/P1/metadata$``).
+    """
+    ctx.require_admin()
+    body = ctx.json_object()
+    try:
+        fault = RouteFault(method=str(body.get("method", "*")).upper(), path_pattern=str(body["path"]),
+                           remaining=int(body.get("count", 1)), status=body.get("status"),
+                           delay=float(body.get("delay", 0)), message=str(body.get("message", "Injected fault")))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidArgument(f"Invalid route fault: {exc}", "expected {method, path, count, status?}") from None
+    if fault.status is None and not fault.delay:
+        raise InvalidArgument("Invalid route fault: give a status or a delay")
+    ctx.instance.route_faults.add(fault)
+    return {"armed": ctx.instance.route_faults.as_list()}
+
+
+@routes.route("POST", "/faults/futures")
+def hang_futures(ctx: RequestContext):
+    """Body ``{count}``: the next ``count`` futures started on this instance never finish."""
+    ctx.require_admin()
+    count = ctx.json_object().get("count", 1)
+    if not isinstance(count, int) or count < 0:
+        raise InvalidArgument(f"Invalid count: {count!r}", "count must be a non-negative integer")
+    ctx.instance.futures.hang_next = count
+    return {"hangNext": count}

@@ -1,0 +1,1 @@
+"""Shared machinery of the emulator: routing, errors, auth, storage and the instance object."""

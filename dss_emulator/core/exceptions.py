@@ -1,0 +1,74 @@
+"""DSS-shaped errors. Backends raise these; the app serialises them in one place."""
+from __future__ import annotations
+
+
+class DSSError(Exception):
+    """An error answered to the client as DSS does: ``{errorType, message, detailedMessage}``."""
+
+    status = 500
+    error_type = "java.lang.RuntimeException"
+
+    def __init__(self, message: str, detailed_message: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.detailed_message = detailed_message or message
+
+    def as_dict(self) -> dict:
+        return {
+            "errorType": self.error_type,
+            "message": self.message,
+            "detailedMessage": self.detailed_message,
+        }
+
+
+class BadRequest(DSSError):
+    status = 400
+    error_type = "com.dataiku.common.server.APIError$SerializedErrorException"
+
+
+class MalformedJSON(BadRequest):
+    error_type = "com.dataiku.dip.server.controllers.MalformedRequestException"
+
+
+class InvalidArgument(BadRequest):
+    error_type = "java.lang.IllegalArgumentException"
+
+
+class Unauthenticated(DSSError):
+    status = 401
+    error_type = "com.dataiku.dip.exceptions.UnauthorizedException"
+
+
+class Forbidden(DSSError):
+    status = 403
+    error_type = "com.dataiku.dip.exceptions.UnauthorizedException"
+
+
+class NotFound(DSSError):
+    status = 404
+    error_type = "com.dataiku.dip.server.controllers.NotFoundException"
+
+
+class AlreadyExists(DSSError):
+    status = 409
+    error_type = "com.dataiku.dip.exceptions.DKUSecurityException$AlreadyExistsException"
+
+
+class Conflict(DSSError):
+    status = 409
+    error_type = "com.dataiku.dip.exceptions.CodedException"
+
+
+class NotImplementedRoute(DSSError):
+    status = 501
+    error_type = "dss_emulator.NotImplemented"
+
+
+class InjectedFault(DSSError):
+    """An error the control API asked the emulator to answer (fault injection)."""
+
+    error_type = "dss_emulator.InjectedFault"
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status

@@ -1,0 +1,50 @@
+"""Real git, run as a subprocess with a predictable environment."""
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+_BASE_ENV = {
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_TERMINAL_PROMPT": "0",
+    "LC_ALL": "C",
+}
+
+
+@dataclass
+class GitResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    @property
+    def output(self) -> str:
+        return (self.stdout + self.stderr).strip()
+
+
+def git(cwd: Path, *args: str, author: str = "admin", check: bool = True, input: str | None = None) -> GitResult:
+    """Run ``git args`` in ``cwd`` as DSS user ``author``; raise on failure when ``check``."""
+    env = dict(os.environ)
+    env.update(_BASE_ENV)
+    env.update({
+        "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": author,
+        "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": author,
+    })
+    proc = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, input=input)
+    result = GitResult(proc.returncode, proc.stdout, proc.stderr)
+    if check and not result.ok:
+        raise GitError(args, result)
+    return result
+
+
+class GitError(RuntimeError):
+    def __init__(self, args: tuple[str, ...], result: GitResult):
+        super().__init__(f"git {' '.join(args)} failed ({result.returncode}): {result.output}")
+        self.result = result

@@ -1,0 +1,1 @@
+"""Long-running tasks (DSS futures): deployment updates, project deletion, installs."""

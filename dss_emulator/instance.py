@@ -1,0 +1,64 @@
+"""One emulated DSS node (design or automation) and the backends that hold its state."""
+from __future__ import annotations
+
+import shutil
+import threading
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from .config import InstanceConfig
+from .core.auth import KeyStore
+from .core.faults import RouteFaults
+from .futures.models import FuturesBackend
+from .projects.models import Project, ProjectsBackend
+
+PeerLookup = Callable[[str], tuple[str, str]]
+
+
+class Instance:
+    """State of one node, persisted under ``data_dir/<name>``; ``reset()`` empties it."""
+
+    def __init__(self, config: InstanceConfig, data_dir: Path, peer_lookup: PeerLookup | None = None):
+        self.config = config
+        self.name = config.name
+        self.role = config.role
+        self.root = Path(data_dir) / config.name
+        self.url: str | None = None  # set by the server once the socket is bound
+        self.peer_lookup = peer_lookup  # instance name -> (url, admin key), for infras in the same process
+        self.errors: list[str] = []
+        self.route_faults = RouteFaults()
+        self._reset_lock = threading.Lock()
+        self._build()
+
+    def _build(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.keys = KeyStore(self.root / "keys.json", self.config.admin_key)
+        self.projects = ProjectsBackend(self)
+        self.futures = FuturesBackend(self)
+
+    def reset(self) -> None:
+        """Forget everything: projects, keys, bundles, deployments, faults, recorded errors."""
+        with self._reset_lock:
+            shutil.rmtree(self.root, ignore_errors=True)
+            self.route_faults.clear()
+            self.errors.clear()
+            self._build()
+
+    def record_error(self, where: str, exc: BaseException) -> None:
+        """Keep an internal error so the pytest plugin can fail the test that caused it."""
+        self.errors.append(f"{where}: {''.join(traceback.format_exception(exc))}")
+
+    def project_list_extras(self, project: Project) -> dict:
+        """Keys a project list item carries on this node beyond the project's own (e.g. the active bundle)."""
+        return {}
+
+    def dump_state(self) -> dict:
+        return {
+            "name": self.name,
+            "role": self.role,
+            "projects": self.projects.keys(),
+            "apiKeys": [k.public_dict() for k in self.keys.list()],
+            "routeFaults": self.route_faults.as_list(),
+            "errors": list(self.errors),
+        }

@@ -1,0 +1,220 @@
+"""Projects backend: a project is a git work tree; its files are the source of truth."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..core.exceptions import AlreadyExists, InvalidArgument, NotFound
+from ..core.gitcmd import git
+from ..core.storage import read_json, write_bytes, write_json
+from . import layout
+
+if TYPE_CHECKING:
+    from ..instance import Instance
+
+PROJECT_KEY_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,99}$")
+OBJECT_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$")
+
+
+def check_object_name(kind: str, name: str) -> None:
+    if not isinstance(name, str) or not OBJECT_NAME_RE.match(name):
+        raise InvalidArgument(f"Invalid {kind} name: {name!r}",
+                              f"A {kind} name uses letters, digits, '_', '-' and '.' only, got {name!r}")
+
+
+class Project:
+    """One project: files in its git work tree, plus state DSS keeps outside git (local variables, data)."""
+
+    def __init__(self, key: str, tree: Path, state_dir: Path):
+        self.key = key
+        self.tree = tree
+        self.state_dir = state_dir
+        self.lock = threading.RLock()
+        self._params: dict | None = None
+
+    # --- files -------------------------------------------------------------------------------------------
+    @property
+    def params(self) -> dict:
+        if self._params is None:
+            self._params = read_json(self.tree / "params.json", {})
+        return self._params
+
+    @property
+    def commit_mode(self) -> str:
+        return self.params.get("settings", {}).get("gitCommitMode", "AUTO")
+
+    def invalidate(self) -> None:
+        """Forget cached file contents (after git changed the work tree)."""
+        self._params = None
+
+    def read(self, rel: str) -> dict | None:
+        return read_json(self.tree / rel)
+
+    def write(self, rel: str, data: dict, message: str, author: str = "admin") -> None:
+        """Write a JSON file of the project and commit it in AUTO mode."""
+        with self.lock:
+            write_json(self.tree / rel, data)
+            if rel == "params.json":
+                self._params = None
+            self.auto_commit(message, author)
+
+    def write_text(self, rel: str, text: str, message: str, author: str = "admin") -> None:
+        with self.lock:
+            write_bytes(self.tree / rel, text.encode())
+            self.auto_commit(message, author)
+
+    def read_text(self, rel: str) -> str | None:
+        try:
+            return (self.tree / rel).read_text()
+        except FileNotFoundError:
+            return None
+
+    def remove(self, rels: list[str], message: str, author: str = "admin") -> None:
+        with self.lock:
+            for rel in rels:
+                (self.tree / rel).unlink(missing_ok=True)
+            self.auto_commit(message, author)
+
+    def auto_commit(self, message: str, author: str = "admin") -> None:
+        """Commit everything when the project is in DSS's AUTO commit mode; leave it dirty in EXPLICIT."""
+        if self.commit_mode == "AUTO":
+            self.commit(message, author)
+
+    def commit(self, message: str, author: str = "admin") -> str | None:
+        """Commit all changes of the work tree; return the new SHA, or None when nothing changed."""
+        with self.lock:
+            git(self.tree, "add", "-A", author=author)
+            if git(self.tree, "diff", "--cached", "--quiet", check=False).ok:
+                return None
+            git(self.tree, "commit", "-q", "-m", message, author=author)
+            return self.head()
+
+    def head(self) -> str | None:
+        result = git(self.tree, "rev-parse", "--verify", "-q", "HEAD", check=False)
+        return result.stdout.strip() or None
+
+    # --- DSS objects (datasets, recipes, scenarios) ------------------------------------------------------
+    def object_names(self, kind: str) -> list[str]:
+        folder = self.tree / layout.OBJECT_DIRS[kind]
+        return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+
+    def get_object(self, kind: str, name: str) -> dict:
+        data = self.read(f"{layout.OBJECT_DIRS[kind]}/{name}.json") if OBJECT_NAME_RE.match(name) else None
+        if data is None:
+            singular = kind.rstrip("s")
+            raise NotFound(f"{singular.capitalize()} not found: {self.key}.{name}",
+                           f"{singular} {name} does not exist in project {self.key}")
+        return data
+
+    def objects(self, kind: str) -> list[tuple[str, dict]]:
+        return [(name, self.get_object(kind, name)) for name in self.object_names(kind)]
+
+    # --- state outside git -------------------------------------------------------------------------------
+    def dataset_data_dir(self, dataset: str) -> Path:
+        """Where a dataset's data lives (outside git, as in DSS's managed datasets and uploads)."""
+        return self.state_dir / "datasets" / dataset
+
+    def read_state(self, name: str, default=None):
+        return read_json(self.state_dir / f"{name}.json", default)
+
+    def write_state(self, name: str, data) -> None:
+        write_json(self.state_dir / f"{name}.json", data)
+
+    # --- wire shapes ------------------------------------------------------------------------------------
+    def list_item(self) -> dict:
+        p = self.params
+        return {
+            "projectKey": self.key,
+            "name": p.get("name", self.key),
+            "shortDesc": p.get("shortDesc", ""),
+            "description": p.get("description", ""),
+            "tags": list(p.get("tags", [])),
+            "ownerLogin": p.get("owner", "admin"),
+            "projectStatus": p.get("projectStatus", "Sandbox"),
+            "versionTag": p.get("versionTag") or p.get("creationTag"),
+            "creationTag": p.get("creationTag"),
+            "contributors": [],
+            "tutorialProject": False,
+        }
+
+
+class ProjectsBackend:
+    """All projects of an instance, found on disk under ``<instance>/projects``."""
+
+    def __init__(self, instance: Instance):
+        self.instance = instance
+        self.trees = instance.root / "projects"
+        self.states = instance.root / "project-state"
+        self.trees.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._projects: dict[str, Project] = {
+            p.name: Project(p.name, p, self.states / p.name)
+            for p in sorted(self.trees.iterdir()) if (p / ".git").is_dir()
+        }
+
+    def list(self) -> list[Project]:
+        with self._lock:
+            return [self._projects[k] for k in sorted(self._projects)]
+
+    def keys(self) -> list[str]:
+        with self._lock:
+            return sorted(self._projects)
+
+    def get(self, key: str) -> Project:
+        project = self._projects.get(key)
+        if project is None:
+            raise NotFound(f"Project not found: {key}", f"Project {key} does not exist")
+        return project
+
+    def exists(self, key: str) -> bool:
+        return key in self._projects
+
+    def check_new_key(self, key: object) -> str:
+        if not isinstance(key, str) or not PROJECT_KEY_RE.match(key):
+            raise InvalidArgument(
+                f"Invalid project key: {key!r}",
+                f"projectKey must start with an uppercase letter and contain only A-Z, 0-9 and _, got {key!r}")
+        if key in self._projects:
+            raise AlreadyExists(f"Project {key} already exists", f"A project with key {key} already exists")
+        return key
+
+    def create(self, key: str, params: dict, files: dict[str, str | bytes] | None = None,
+               author: str = "admin", message: str | None = None) -> Project:
+        """Create a project work tree with ``params.json``, the DSS boilerplate and extra ``files``; commit it."""
+        with self._lock:
+            self.check_new_key(key)
+            tree = self.trees / key
+            if tree.exists():  # debris of an interrupted create
+                shutil.rmtree(tree)
+            tree.mkdir(parents=True)
+            git(tree, "init", "-q", "-b", "master")
+            project = Project(key, tree, self.states / key)
+            write_json(tree / "params.json", params)
+            write_bytes(tree / ".gitignore", layout.GITIGNORE.encode())
+            write_json(tree / "lib" / "external-libraries.json", layout.EXTERNAL_LIBRARIES)
+            for rel, content in (files or {}).items():
+                data = content if isinstance(content, bytes) else (
+                    content.encode() if isinstance(content, str) else json.dumps(content, indent=2).encode())
+                write_bytes(tree / rel, data)
+            git(tree, "add", "-A", author=author)
+            git(tree, "commit", "-q", "-m", message or f"Created project {key}", author=author)
+            self._projects[key] = project
+            return project
+
+    def adopt(self, key: str, tree: Path) -> Project:
+        """Register a work tree another backend has populated (e.g. a project created from a bundle)."""
+        with self._lock:
+            project = Project(key, tree, self.states / key)
+            self._projects[key] = project
+            return project
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            project = self.get(key)
+            del self._projects[key]
+            shutil.rmtree(project.tree, ignore_errors=True)
+            shutil.rmtree(project.state_dir, ignore_errors=True)

@@ -1,0 +1,170 @@
+"""Project routes: list, create, delete, summary, metadata, settings, variables, tags, permissions."""
+from __future__ import annotations
+
+from ..core.context import RequestContext
+from ..core.exceptions import InvalidArgument
+from ..core.routing import RouteTable
+from . import layout
+
+routes = RouteTable()
+
+
+@routes.route("GET", "/projects")
+def list_projects(ctx: RequestContext):
+    backend = ctx.instance.projects
+    tags = set(ctx.query.getlist("tags"))
+    items = []
+    for project in backend.list():
+        if not ctx.key.can(project.key, "read"):
+            continue
+        item = project.list_item()
+        if tags and not tags & set(item["tags"]):
+            continue
+        item.update(ctx.instance.project_list_extras(project))
+        items.append(item)
+    return items
+
+
+@routes.route("POST", "/projects")
+def create_project(ctx: RequestContext):
+    ctx.require_admin()
+    body = ctx.json_object()
+    key = ctx.instance.projects.check_new_key(body.get("projectKey"))
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidArgument(f"Invalid project name: {name!r}", "name must be a non-empty string")
+    owner = body.get("owner") or "admin"
+    settings = body.get("settings") or {}
+    commit_mode = settings.get("gitCommitMode", "AUTO") if isinstance(settings, dict) else "AUTO"
+    if commit_mode not in ("AUTO", "EXPLICIT"):
+        raise InvalidArgument(f"Invalid gitCommitMode: {commit_mode!r}", "settings.gitCommitMode is AUTO or EXPLICIT")
+    params = layout.new_params(name, owner, description=body.get("description") or "",
+                               short_desc=body.get("shortDesc") or "", tags=body.get("tags") or [],
+                               settings=settings, commit_mode=commit_mode)
+    params["permissions"] = body.get("permissions") or []
+    ctx.instance.projects.create(key, params, author=owner, message=f"Created project {key}")
+    return {"projectKey": key}
+
+
+@routes.route("GET", "/projects/{pk}")
+def get_summary(ctx: RequestContext, pk: str):
+    ctx.require_project(pk)
+    project = ctx.instance.projects.get(pk)
+    item = project.list_item()
+    item.update(ctx.instance.project_list_extras(project))
+    return item
+
+
+@routes.route("DELETE", "/projects/{pk}")
+def delete_project(ctx: RequestContext, pk: str):
+    ctx.require_project(pk, "admin")
+    ctx.instance.projects.delete(pk)
+    return {}
+
+
+@routes.route("GET", "/projects/{pk}/metadata")
+def get_metadata(ctx: RequestContext, pk: str):
+    ctx.require_project(pk)
+    p = ctx.instance.projects.get(pk).params
+    return {
+        "label": p.get("name", pk),
+        "description": p.get("description", ""),
+        "shortDesc": p.get("shortDesc", ""),
+        "tags": list(p.get("tags", [])),
+        "custom": {"kv": dict(p.get("customFields", {}))},
+        "checklists": p.get("checklists", {"checklists": []}),
+    }
+
+
+@routes.route("PUT", "/projects/{pk}/metadata")
+def set_metadata(ctx: RequestContext, pk: str):
+    ctx.require_project(pk, "write")
+    body = ctx.json_object()
+    project = ctx.instance.projects.get(pk)
+    params = dict(project.params)
+    for wire, stored in (("label", "name"), ("description", "description"), ("shortDesc", "shortDesc"),
+                         ("tags", "tags"), ("checklists", "checklists")):
+        if wire in body:
+            params[stored] = body[wire]
+    if "custom" in body:
+        params["customFields"] = (body["custom"] or {}).get("kv", {})
+    project.write("params.json", params, f"Updated metadata of project {pk}", ctx.key.label or "admin")
+
+
+def _settings_view(params: dict) -> dict:
+    return {"settings": params.get("settings", {}), "exposedObjects": params.get("exposedObjects", {"objects": []}),
+            "bundleExporterSettings": params.get("bundleExporterSettings", {}),
+            "permissions": params.get("permissions", []), "name": params.get("name"),
+            "owner": params.get("owner")}
+
+
+@routes.route("GET", "/projects/{pk}/settings")
+def get_settings(ctx: RequestContext, pk: str):
+    ctx.require_project(pk)
+    return _settings_view(ctx.instance.projects.get(pk).params)
+
+
+@routes.route("PUT", "/projects/{pk}/settings")
+def save_settings(ctx: RequestContext, pk: str):
+    ctx.require_project(pk, "write")
+    body = ctx.json_object()
+    project = ctx.instance.projects.get(pk)
+    params = dict(project.params)
+    for key in ("settings", "exposedObjects", "bundleExporterSettings", "permissions"):
+        if key in body:
+            params[key] = body[key]
+    mode = params.get("settings", {}).get("gitCommitMode", "AUTO")
+    if mode not in ("AUTO", "EXPLICIT"):
+        raise InvalidArgument(f"Invalid gitCommitMode: {mode!r}", "settings.gitCommitMode is AUTO or EXPLICIT")
+    project.write("params.json", params, f"Updated settings of project {pk}")
+
+
+@routes.route("GET", "/projects/{pk}/tags")
+def get_tags(ctx: RequestContext, pk: str):
+    ctx.require_project(pk)
+    return {"tags": {t: {} for t in ctx.instance.projects.get(pk).params.get("tags", [])}}
+
+
+@routes.route("PUT", "/projects/{pk}/tags")
+def set_tags(ctx: RequestContext, pk: str):
+    ctx.require_project(pk, "write")
+    body = ctx.json_object()
+    project = ctx.instance.projects.get(pk)
+    params = dict(project.params, tags=sorted((body.get("tags") or {}).keys()))
+    project.write("params.json", params, f"Updated tags of project {pk}")
+
+
+@routes.route("GET", "/projects/{pk}/permissions")
+def get_permissions(ctx: RequestContext, pk: str):
+    ctx.require_project(pk)
+    p = ctx.instance.projects.get(pk).params
+    return {"owner": p.get("owner"), "permissions": p.get("permissions", [])}
+
+
+@routes.route("PUT", "/projects/{pk}/permissions")
+def set_permissions(ctx: RequestContext, pk: str):
+    ctx.require_project(pk, "admin")
+    body = ctx.json_object()
+    project = ctx.instance.projects.get(pk)
+    params = dict(project.params, permissions=body.get("permissions", []), owner=body.get("owner") or
+                  project.params.get("owner"))
+    project.write("params.json", params, f"Updated permissions of project {pk}")
+
+
+@routes.route("GET", "/projects/{pk}/variables")
+def get_variables(ctx: RequestContext, pk: str):
+    ctx.require_project(pk)
+    project = ctx.instance.projects.get(pk)
+    return {"standard": project.read("variables.json") or {}, "local": project.read_state("local-variables", {})}
+
+
+@routes.route("PUT", "/projects/{pk}/variables")
+def set_variables(ctx: RequestContext, pk: str):
+    ctx.require_project(pk, "write")
+    body = ctx.json_object()
+    for part in ("standard", "local"):
+        if not isinstance(body.get(part), dict):
+            raise InvalidArgument(f"Invalid variables: {part} must be an object", f"got {body.get(part)!r}")
+    project = ctx.instance.projects.get(pk)
+    project.write_state("local-variables", body["local"])
+    project.write("variables.json", body["standard"], f"Updated variables of project {pk}")

@@ -1,0 +1,92 @@
+"""Serve one or several emulated instances from one process (uvicorn servers on one event loop)."""
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+
+import uvicorn
+
+from .config import ServeConfig
+from .core.app import build_app
+from .instance import Instance
+from .urls import all_routes
+
+
+class EmulatorServer:
+    """Start with :meth:`start` (or ``with``); ports 0 are bound to free ports, read back with :meth:`url`."""
+
+    def __init__(self, config: ServeConfig):
+        self.config = config
+        self.instances: dict[str, Instance] = {
+            ic.name: Instance(ic, config.data_dir, self.peer) for ic in config.instances
+        }
+        self._servers: list[uvicorn.Server] = []
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._startup_error: BaseException | None = None
+
+    def peer(self, name: str) -> tuple[str, str]:
+        """URL and admin key of another instance of this process (infras name them)."""
+        inst = self.instances[name]
+        return inst.url, inst.config.admin_key
+
+    def url(self, name: str) -> str:
+        return self.instances[name].url
+
+    def start(self) -> EmulatorServer:
+        routes = all_routes()
+        sockets = []
+        for inst in self.instances.values():
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((inst.config.host, inst.config.port))
+            except OSError as exc:
+                for s in sockets:
+                    s.close()
+                sock.close()
+                raise OSError(f"instance {inst.name}: cannot listen on {inst.config.host}:{inst.config.port}: "
+                              f"{exc.strerror}") from None
+            sock.listen(128)
+            host, port = sock.getsockname()[:2]
+            inst.url = f"http://{host}:{port}"
+            sockets.append(sock)
+            cfg = uvicorn.Config(build_app(inst, routes), log_level="warning", access_log=False,
+                                 timeout_graceful_shutdown=2, lifespan="off")
+            self._servers.append(uvicorn.Server(cfg))
+        self._thread = threading.Thread(target=self._run, args=(sockets,), name="dss-emulator", daemon=True)
+        self._thread.start()
+        self._ready.wait(30)
+        if self._startup_error is not None:
+            raise self._startup_error
+        return self
+
+    def _run(self, sockets: list[socket.socket]) -> None:
+        async def main():
+            pairs = zip(self._servers, sockets, strict=True)
+            tasks = [asyncio.create_task(server.serve(sockets=[sock])) for server, sock in pairs]
+            while not all(server.started for server in self._servers):
+                if any(t.done() for t in tasks):
+                    break
+                await asyncio.sleep(0.01)
+            self._ready.set()
+            await asyncio.gather(*tasks)
+        try:
+            asyncio.run(main())
+        except BaseException as exc:  # surfaced to start()
+            self._startup_error = exc
+            self._ready.set()
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(10)
+            self._thread = None
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

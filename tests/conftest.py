@@ -1,0 +1,1 @@
+pytest_plugins = ["dss_emulator.pytest_plugin"]
