@@ -1,0 +1,178 @@
+"""Bundles on an automation node: imported into projects, preloaded, activated into the project's work tree."""
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..core.exceptions import AlreadyExists, BadRequest, Conflict, DSSError, InvalidArgument, NotFound
+from ..core.storage import write_bytes
+from ..projects.models import Project
+from .archive import BundleArchive, required_connections
+from .common import info_messages, message, now_ms
+
+if TYPE_CHECKING:
+    from ..instance import Instance
+
+IMPORTED_STATE = "bundles-imported"
+ACTIVE_STATE = "active-bundle"
+PERMISSION_POLICIES = ("NONE", "READ_ONLY", "ALL")
+
+
+class BundleActivationError(DSSError):
+    """A fatal activation check, answered with DSS's error code (also first in the message the client shows)."""
+
+    status = 400
+    error_type = "com.dataiku.dip.exceptions.CodedException"
+
+    def __init__(self, code: str, text: str):
+        super().__init__(f"{code}: {text}")
+        self.code = code
+
+    def as_dict(self) -> dict:
+        return dict(super().as_dict(), code=self.code)
+
+
+def _scenario_json(data: dict) -> bytes:
+    return (json.dumps(data, indent=2, sort_keys=True) + "\n").encode()
+
+
+class ImportedBundles:
+    """Imported bundles per project (records in project state, archives under ``<instance>/bundles/imported``)."""
+
+    def __init__(self, instance: Instance):
+        self.instance = instance
+        self.archives = instance.root / "bundles" / "imported"
+        self._lock = threading.RLock()
+
+    def _require_automation(self) -> None:
+        if self.instance.role != "automation":
+            raise BadRequest(f"Bundles are imported on an automation node; {self.instance.name} is a design node")
+
+    def list(self, project: Project) -> list[dict]:
+        """Imported bundles of ``project``, oldest first."""
+        self._require_automation()
+        return project.read_state(IMPORTED_STATE, [])
+
+    def get(self, project: Project, bundle_id: str) -> dict:
+        for record in self.list(project):
+            if record["bundleId"] == bundle_id:
+                return record
+        raise NotFound(f"Bundle not found: {project.key}/{bundle_id}",
+                       f"No bundle {bundle_id} was imported in project {project.key}")
+
+    def _archive(self, project: Project, bundle_id: str) -> Path:
+        return self.archives / project.key / f"{bundle_id}.zip"
+
+    def active(self, project: Project) -> dict | None:
+        return project.read_state(ACTIVE_STATE)
+
+    def import_bundle(self, project: Project, content: bytes, login: str, source: str) -> dict:
+        """Store a bundle archive in ``project``; it stays inactive until activated."""
+        self._require_automation()
+        archive = BundleArchive(content, source)
+        with self._lock:
+            records = self.list(project)
+            if any(r["bundleId"] == archive.bundle_id for r in records):
+                raise AlreadyExists(f"Bundle {archive.bundle_id} is already imported in project {project.key}",
+                                    f"Project {project.key} already has an imported bundle {archive.bundle_id}")
+            write_bytes(self._archive(project, archive.bundle_id), content)
+            record = {"bundleId": archive.bundle_id, "projectKey": project.key,
+                      "importState": {"importedOn": now_ms(), "importedBy": login},
+                      "exportManifest": archive.manifest, "gitCommit": archive.manifest.get("gitCommit")}
+            project.write_state(IMPORTED_STATE, records + [record])
+            return record
+
+    def create_project(self, content: bytes, login: str, source: str, permissions_policy: str | None) -> Project:
+        """Create the bundle's project (key from its manifest) and import the bundle into it, not activated."""
+        self._require_automation()
+        if permissions_policy is not None and permissions_policy not in PERMISSION_POLICIES:
+            raise InvalidArgument(f"Invalid permissionsPropagationPolicy: {permissions_policy!r}",
+                                  f"Invalid permissionsPropagationPolicy {permissions_policy!r}: expected one of "
+                                  f"{', '.join(PERMISSION_POLICIES)}")
+        archive = BundleArchive(content, source)
+        key = self.instance.projects.check_new_key(archive.project_key)
+        project = self.instance.projects.create(key, archive.params(), author=login,
+                                                message=f"Created project {key} from bundle {archive.bundle_id}")
+        self.import_bundle(project, content, login, source)
+        return project
+
+    def missing_connections(self, archive: BundleArchive) -> list[dict]:
+        return [c for c in required_connections(archive.datasets()) if not self.instance.connections.has(c["name"])]
+
+    def preload(self, project: Project, bundle_id: str) -> dict:
+        """Check what activation will need; a missing connection is reported as a warning here."""
+        self.get(project, bundle_id)
+        archive = BundleArchive.from_path(self._archive(project, bundle_id))
+        messages = [message("WARNING", "WARN_BUNDLE_PRELOAD_MISSING_CONNECTION", "Missing connection",
+                            f"Connection {c['name']} (used by {', '.join(c['usedBy'])}) does not exist on this node")
+                    for c in self.missing_connections(archive)]
+        return info_messages(messages)
+
+    def activate(self, project: Project, bundle_id: str, login: str, scenarios_active: dict | None) -> dict:
+        """Make ``bundle_id`` the project's content: files committed, dataset data copied, local variables kept."""
+        self.get(project, bundle_id)
+        if scenarios_active is not None and not isinstance(scenarios_active, dict):
+            raise InvalidArgument(f"Invalid scenariosActiveOnActivation: {scenarios_active!r}",
+                                  f"Invalid scenariosActiveOnActivation {scenarios_active!r}: expected an object "
+                                  f"mapping scenario ids to true/false")
+        archive = BundleArchive.from_path(self._archive(project, bundle_id))
+        missing = self.missing_connections(archive)
+        if missing:
+            raise BundleActivationError(
+                "ERR_BUNDLE_ACTIVATE_MISSING_CONNECTION",
+                "; ".join(f"Connection {c['name']} is required by dataset(s) {', '.join(c['usedBy'])} of bundle "
+                          f"{bundle_id} but does not exist on node {self.instance.name}" for c in missing))
+        files = archive.project_files()
+        with project.lock, self._lock:
+            previous = self.active(project)
+            previous_files = set()
+            if previous:
+                old_path = self._archive(project, previous["bundleId"])
+                if old_path.is_file():
+                    previous_files = set(BundleArchive.from_path(old_path).project_files())
+            for rel in previous_files - set(files):  # files of the old bundle that the new one dropped
+                (project.tree / rel).unlink(missing_ok=True)
+            for rel, content in files.items():
+                write_bytes(project.tree / rel, self._scenario_state(project, rel, content, scenarios_active))
+            project.invalidate()
+            commit = project.commit(f"Activated bundle {bundle_id}", author=login)
+            data = archive.dataset_data()
+            for name, content in data.items():
+                write_bytes(project.dataset_data_dir(name) / "data.csv", content)
+            state = {"bundleId": bundle_id, "activatedOn": now_ms(), "activatedBy": login,
+                     "gitCommit": archive.manifest.get("gitCommit"), "projectCommit": commit or project.head()}
+            project.write_state(ACTIVE_STATE, state)
+        messages = [message("SUCCESS", "INFO_BUNDLE_ACTIVATED", "Bundle activated",
+                            f"Bundle {bundle_id} is now active in project {project.key}")]
+        messages += [message("INFO", "INFO_BUNDLE_DATASET_DATA", "Dataset data loaded",
+                             f"Data of dataset {name} was loaded from the bundle") for name in sorted(data)]
+        return info_messages(messages)
+
+    @staticmethod
+    def _scenario_state(project: Project, rel: str, content: bytes, overrides: dict | None) -> bytes:
+        """A scenario keeps its activation state across activations unless the caller overrides it."""
+        if not (rel.startswith("scenarios/") and rel.endswith(".json") and rel.count("/") == 1):
+            return content
+        scenario_id = rel[len("scenarios/"):-len(".json")]
+        current = project.read(rel)
+        data = json.loads(content)
+        if overrides and scenario_id in overrides:
+            wanted = bool(overrides[scenario_id])
+        elif current is not None and "active" in current:
+            wanted = bool(current["active"])
+        else:
+            return content
+        return content if data.get("active") == wanted else _scenario_json(dict(data, active=wanted))
+
+    def delete(self, project: Project, bundle_id: str) -> None:
+        with self._lock:
+            self.get(project, bundle_id)
+            active = self.active(project)
+            if active and active["bundleId"] == bundle_id:
+                raise Conflict(f"Cannot delete bundle {bundle_id}: it is the active bundle of project {project.key}",
+                               f"Cannot delete bundle {bundle_id}: it is the active bundle of project "
+                               f"{project.key}; activate another bundle first")
+            project.write_state(IMPORTED_STATE, [r for r in self.list(project) if r["bundleId"] != bundle_id])
+            self._archive(project, bundle_id).unlink(missing_ok=True)

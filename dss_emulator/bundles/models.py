@@ -1,0 +1,129 @@
+"""Bundles on a design node: immutable snapshots of a project's committed content, exported, listed, published."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..admin.responses import DSS_VERSION
+from ..core.exceptions import AlreadyExists, BadRequest, Conflict, NotFound
+from ..core.gitcmd import git
+from ..projects.models import Project
+from .archive import build_archive
+from .automation import ImportedBundles
+from .common import check_bundle_id, now_ms
+
+if TYPE_CHECKING:
+    from ..instance import Instance
+
+EXPORTED_STATE = "bundles-exported"  # the records live in the project's state: they go when the project goes
+
+
+def git_changes(tree: Path, since: str | None, commit: str) -> list[dict]:
+    """Commits reachable from ``commit`` and not from ``since`` (all of them without ``since``), newest first."""
+    known = since and git(tree, "cat-file", "-e", f"{since}^{{commit}}", check=False).ok
+    span = f"{since}..{commit}" if known else commit
+    out = git(tree, "log", "--format=%H%x1f%an%x1f%ct%x1f%s", span).stdout
+    changes = []
+    for line in out.splitlines():
+        sha, author, seconds, subject = line.split("\x1f", 3)
+        changes.append({"commit": sha, "author": author, "timestamp": int(seconds) * 1000, "message": subject})
+    return changes
+
+
+class ExportedBundles:
+    """Exported bundles of the design node's projects; archives under ``<instance>/bundles/exported``."""
+
+    def __init__(self, instance: Instance):
+        self.instance = instance
+        self.archives = instance.root / "bundles" / "exported"
+        self._lock = threading.RLock()
+
+    def _require_design(self) -> None:
+        if self.instance.role != "design":
+            raise BadRequest(f"Bundles are exported on a design node; {self.instance.name} is an automation node")
+
+    def list(self, project: Project) -> list[dict]:
+        """The project's exported bundles, oldest first."""
+        self._require_design()
+        return project.read_state(EXPORTED_STATE, [])
+
+    def get(self, project: Project, bundle_id: str) -> dict:
+        for record in self.list(project):
+            if record["bundleId"] == bundle_id:
+                return record
+        raise NotFound(f"Bundle not found: {project.key}/{bundle_id}",
+                       f"Project {project.key} has no exported bundle {bundle_id}")
+
+    def archive_path(self, project: Project, bundle_id: str) -> Path:
+        self.get(project, bundle_id)
+        return self.archives / project.key / f"{bundle_id}.zip"
+
+    def export(self, project: Project, bundle_id: str, login: str, release_notes: str | None,
+               evaluate_standards: bool) -> dict:
+        """Snapshot HEAD (uncommitted changes are left out) plus the data of the datasets the settings name."""
+        self._require_design()
+        check_bundle_id(bundle_id)
+        with project.lock, self._lock:
+            records = self.list(project)
+            if any(r["bundleId"] == bundle_id for r in records):
+                raise AlreadyExists(f"Bundle {bundle_id} already exists in project {project.key}",
+                                    f"A bundle with id {bundle_id} was already exported from project {project.key}; "
+                                    f"bundles are immutable, choose another id")
+            commit = project.head()
+            if commit is None:
+                raise Conflict(f"Cannot export bundle {bundle_id}: project {project.key} has no commit")
+            exported_on = now_ms()
+            manifest = {
+                "bundleId": bundle_id,
+                "originalProjectKey": project.key,
+                "exportUserInfo": {"exportedBy": login, "exportedOn": exported_on, "releaseNotes": release_notes},
+                "generatedWithDSSVersion": DSS_VERSION,
+                "designNodeId": self.instance.name,
+                "projectStandardsSkipped": not evaluate_standards,
+                "gitCommit": commit,
+                "usedCodeEnvRefs": [],
+                "exportedWithPlugins": [],
+            }
+            manifest = build_archive(project.tree, commit, self.archives / project.key / f"{bundle_id}.zip",
+                                     manifest, lambda name: project.dataset_data_dir(name) / "data.csv")
+            previous = records[-1]["gitCommit"] if records else None
+            record = {"bundleId": bundle_id, "state": "BUILT", "typeBadges": [], "exportManifest": manifest,
+                      "gitCommit": commit, "changes": git_changes(project.tree, previous, commit)}
+            project.write_state(EXPORTED_STATE, records + [record])
+            return record
+
+    def delete(self, project: Project, bundle_id: str) -> None:
+        with self._lock:
+            path = self.archive_path(project, bundle_id)
+            project.write_state(EXPORTED_STATE, [r for r in self.list(project) if r["bundleId"] != bundle_id])
+            path.unlink(missing_ok=True)
+
+    def publish(self, project: Project, bundle_id: str, login: str, published_key: str | None) -> dict:
+        """Publish to this node's Project Deployer (creating the published project if missing)."""
+        with self._lock:
+            path = self.archive_path(project, bundle_id)
+            published_key = published_key or project.key
+            package = self.instance.deployer.projects.add_bundle(published_key, path, login,
+                                                                 {"url": self.instance.url})
+            state = {"publishedOn": package["publishedOn"], "publishedBy": login,
+                     "publishedProjectKey": published_key}
+            records = [dict(r, publishedBundleState=state) if r["bundleId"] == bundle_id else r
+                       for r in self.list(project)]
+            project.write_state(EXPORTED_STATE, records)
+            return state
+
+
+class BundlesBackend:
+    """``instance.bundles``: exported bundles (design) and imported ones (automation)."""
+
+    def __init__(self, instance: Instance):
+        self.exported = ExportedBundles(instance)
+        self.imported = ImportedBundles(instance)
+
+    def project_list_extras(self, project: Project) -> dict:
+        """``activeBundleState`` for a project with an active bundle (automation nodes)."""
+        if self.imported.instance.role != "automation":
+            return {}
+        active = self.imported.active(project)
+        return {"activeBundleState": active} if active else {}

@@ -1,0 +1,51 @@
+"""Control routes for deployment fault injection and node connections (admin key of the instance required).
+
+- ``POST /__emulator__/faults/deployments {count, deploymentId?, message?}`` (design node): the next ``count``
+  deployment updates (of ``deploymentId`` only, if given) end in ERROR; ``GET`` lists what is armed.
+- ``GET /__emulator__/connections``, ``POST /__emulator__/connections {name, type?}``,
+  ``DELETE /__emulator__/connections/{name}``: the connections of a node; activating a bundle whose datasets
+  need a missing one fails with ``ERR_BUNDLE_ACTIVATE_MISSING_CONNECTION``.
+"""
+from __future__ import annotations
+
+from ..core.context import RequestContext
+from ..core.routing import RouteTable
+
+routes = RouteTable(prefix="/__emulator__")
+
+
+@routes.route("POST", "/faults/deployments")
+def arm_deployment_faults(ctx: RequestContext):
+    ctx.require_admin()
+    ctx.instance.deployer.require_design()
+    body = ctx.json_object()
+    faults = ctx.instance.deployer.faults
+    faults.arm(body.get("count", 1), body.get("deploymentId"), body.get("message"))
+    return {"armed": faults.as_list()}
+
+
+@routes.route("GET", "/faults/deployments")
+def list_deployment_faults(ctx: RequestContext):
+    ctx.require_admin()
+    return {"armed": ctx.instance.deployer.faults.as_list()}
+
+
+@routes.route("GET", "/connections")
+def list_connections(ctx: RequestContext):
+    ctx.require_admin()
+    return {"connections": ctx.instance.connections.list()}
+
+
+@routes.route("POST", "/connections")
+def add_connection(ctx: RequestContext):
+    ctx.require_admin()
+    body = ctx.json_object()
+    ctx.instance.connections.add(body.get("name"), body.get("type", "Filesystem"))
+    return {"connections": ctx.instance.connections.list()}
+
+
+@routes.route("DELETE", "/connections/{name}")
+def remove_connection(ctx: RequestContext, name: str):
+    ctx.require_admin()
+    ctx.instance.connections.remove(name)
+    return {"connections": ctx.instance.connections.list()}

@@ -1,0 +1,156 @@
+"""Project Deployer infras: a stage and the automation node (URL + admin key) deployments go to.
+
+Infras come from the serve configuration (``automation_node`` = an instance of the same process, resolved with
+``instance.peer_lookup``, or ``url`` + ``api_key``) and may be created or edited through the API. The admin API
+key is never answered in clear: settings show :data:`MASKED_KEY`, and saving that value keeps the stored key.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from typing import TYPE_CHECKING
+
+from ..core.exceptions import AlreadyExists, Conflict, InvalidArgument, NotFound
+from ..core.storage import read_json, write_json
+
+if TYPE_CHECKING:
+    from ..config import InfraConfig
+    from ..instance import Instance
+
+GOVERN_POLICIES = ("NO_CHECK", "WARN", "PREVENT")
+DEFAULT_STAGES = ("Development", "Test", "Production")
+INFRA_ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
+MASKED_KEY = "**masked by the DSS emulator**"
+
+
+def _from_config(config: InfraConfig) -> dict:
+    return {"id": config.id, "stage": config.stage, "governCheckPolicy": "NO_CHECK",
+            "automationNode": config.automation_node, "automationNodeUrl": config.url,
+            "automationNodeExternalUrl": None, "adminApiKey": config.api_key, "trustAllSSLCertificates": False,
+            "permissions": [], "autoconfigureFromNodesDirectory": False, "nodeId": config.automation_node}
+
+
+class Infras:
+    """The deployer's infras, persisted in ``<instance>/deployer/infras.json``."""
+
+    def __init__(self, instance: Instance):
+        self.instance = instance
+        self._path = instance.root / "deployer" / "infras.json"
+        self._lock = threading.RLock()
+        stored = read_json(self._path, {})
+        for config in instance.config.infras:  # infras edited through the API keep their edits
+            stored.setdefault(config.id, _from_config(config))
+        write_json(self._path, stored)
+        self._infras: dict[str, dict] = stored
+
+    def ids(self) -> list[str]:
+        with self._lock:
+            return sorted(self._infras)
+
+    def _get(self, infra_id: str) -> dict:
+        infra = self._infras.get(infra_id)
+        if infra is None:
+            raise NotFound(f"Infra not found: {infra_id}", f"The Project Deployer has no infra {infra_id!r}")
+        return infra
+
+    def target(self, infra_id: str) -> tuple[str, str]:
+        """URL and API key of the infra's automation node."""
+        infra = self._get(infra_id)
+        node = infra.get("automationNode")
+        if node:
+            if self.instance.peer_lookup is None:
+                raise Conflict(f"Infra {infra_id}: automation node {node!r} is not served by this process")
+            try:
+                return self.instance.peer_lookup(node)
+            except KeyError:
+                raise Conflict(f"Infra {infra_id}: automation node {node!r} is not served by this process") from None
+        if not infra.get("automationNodeUrl") or not infra.get("adminApiKey"):
+            raise Conflict(f"Infra {infra_id} has no automation node: set automationNodeUrl and adminApiKey in its "
+                           f"settings")
+        return infra["automationNodeUrl"], infra["adminApiKey"]
+
+    def _url(self, infra: dict) -> str | None:
+        node = infra.get("automationNode")
+        if node and self.instance.peer_lookup is not None:
+            try:
+                return self.instance.peer_lookup(node)[0]
+            except KeyError:
+                return None
+        return infra.get("automationNodeUrl")
+
+    def basic_info(self, infra_id: str) -> dict:
+        infra = self._get(infra_id)
+        return {"id": infra["id"], "stage": infra["stage"], "governCheckPolicy": infra["governCheckPolicy"],
+                "automationNodeUrl": self._url(infra), "automationNodeExternalUrl": infra["automationNodeExternalUrl"]}
+
+    def settings(self, infra_id: str) -> dict:
+        """The settings with the admin API key masked (``adminApiKeyIsMasked`` says so)."""
+        with self._lock:
+            infra = dict(self._get(infra_id))
+            has_key = bool(infra.pop("automationNode") or infra.get("adminApiKey"))
+            infra["automationNodeUrl"] = self._url(self._infras[infra_id])
+            infra["adminApiKey"] = MASKED_KEY if has_key else None
+            infra["adminApiKeyIsMasked"] = has_key
+            return infra
+
+    def save_settings(self, infra_id: str, body: dict) -> None:
+        """Save edited settings; a changed ``automationNodeUrl`` makes the infra target that URL explicitly."""
+        with self._lock:
+            infra = self._get(infra_id)
+            if body.get("id", infra_id) != infra_id:
+                raise InvalidArgument(f"Cannot change the id of infra {infra_id} to {body.get('id')!r}")
+            updated = dict(infra)
+            for field in ("stage", "governCheckPolicy", "automationNodeExternalUrl", "trustAllSSLCertificates",
+                          "permissions", "autoconfigureFromNodesDirectory", "nodeId"):
+                if field in body:
+                    updated[field] = body[field]
+            self._check(updated)
+            url = body.get("automationNodeUrl")
+            if url and url != self._url(infra):
+                if infra.get("automationNode"):
+                    updated["adminApiKey"] = self.target(infra_id)[1]
+                updated.update(automationNode=None, automationNodeUrl=url)
+            key = body.get("adminApiKey")
+            if key not in (None, MASKED_KEY):
+                if not isinstance(key, str) or not key:
+                    raise InvalidArgument("Invalid adminApiKey: expected a non-empty string")
+                if updated.get("automationNode"):
+                    updated.update(automationNode=None, automationNodeUrl=self._url(infra))
+                updated["adminApiKey"] = key
+            self._infras[infra_id] = updated
+            write_json(self._path, self._infras)
+
+    @staticmethod
+    def _check(infra: dict) -> None:
+        if not isinstance(infra.get("stage"), str) or not infra["stage"]:
+            raise InvalidArgument(f"Invalid stage: {infra.get('stage')!r} (stage must be a non-empty string)")
+        if infra.get("governCheckPolicy") not in GOVERN_POLICIES:
+            raise InvalidArgument(f"Invalid governCheckPolicy: {infra.get('governCheckPolicy')!r} (expected one of "
+                                  f"{', '.join(GOVERN_POLICIES)})")
+
+    def create(self, infra_id: object, stage: object, govern_policy: object) -> None:
+        """A new infra without an automation node (set its URL and key through its settings)."""
+        if not isinstance(infra_id, str) or not INFRA_ID_RE.match(infra_id):
+            raise InvalidArgument(f"Invalid infra id: {infra_id!r}",
+                                  f"id must use letters, digits, '_', '-' and '.', got {infra_id!r}")
+        infra = {"id": infra_id, "stage": stage, "governCheckPolicy": govern_policy or "NO_CHECK",
+                 "automationNode": None, "automationNodeUrl": None, "automationNodeExternalUrl": None,
+                 "adminApiKey": None, "trustAllSSLCertificates": False, "permissions": [],
+                 "autoconfigureFromNodesDirectory": False, "nodeId": None}
+        self._check(infra)
+        with self._lock:
+            if infra_id in self._infras:
+                raise AlreadyExists(f"Infra {infra_id} already exists")
+            self._infras[infra_id] = infra
+            write_json(self._path, self._infras)
+
+    def delete(self, infra_id: str) -> None:
+        with self._lock:
+            self._get(infra_id)
+            del self._infras[infra_id]
+            write_json(self._path, self._infras)
+
+    def stages(self) -> list[dict]:
+        with self._lock:
+            names = list(DEFAULT_STAGES) + [i["stage"] for i in self._infras.values()]
+        return [{"id": name, "desc": ""} for name in dict.fromkeys(names)]

@@ -1,0 +1,218 @@
+"""Project Deployer routes (``/project-deployer/...``), served by design nodes."""
+from __future__ import annotations
+
+from ..bundles.common import info_messages, message
+from ..core.context import RequestContext
+from ..core.routing import Raw, RouteTable
+from .models import DeployerBackend
+
+routes = RouteTable(prefix="/dip/publicapi/project-deployer")
+
+
+def _deployer(ctx: RequestContext, write: bool = False) -> DeployerBackend:
+    """The node's deployer; writes need an admin key."""
+    ctx.instance.deployer.require_design()
+    if write:
+        ctx.require_admin()
+    return ctx.instance.deployer
+
+
+def _basic(dep: dict) -> dict:
+    s = dep["settings"]
+    return {"id": s["id"], "infraId": s["infraId"], "tags": s.get("tags", []), "publishedProjectKey":
+            s["publishedProjectKey"], "bundleId": s["bundleId"], "deployedProjectKey": s["deployedProjectKey"],
+            "projectFolderId": s.get("projectFolderId"), "createdByDisplayName": dep["createdBy"],
+            "lastModifiedByDisplayName": dep["lastModifiedBy"]}
+
+
+# --- infras -----------------------------------------------------------------------------------------------
+def _infra_status(ctx: RequestContext, infra_id: str) -> dict:
+    deployer = ctx.instance.deployer
+    return {"isAdmin": ctx.key.admin, "canDeploy": ctx.key.admin,
+            "infraBasicInfo": deployer.infras.basic_info(infra_id),
+            "deployments": [_basic(d) for d in deployer.deployments.where(infraId=infra_id)]}
+
+
+@routes.route("GET", "/infras")
+def list_infras(ctx: RequestContext):
+    return [_infra_status(ctx, i) for i in _deployer(ctx).infras.ids()]
+
+
+@routes.route("POST", "/infras")
+def create_infra(ctx: RequestContext):
+    body = ctx.json_object()
+    _deployer(ctx, write=True).infras.create(body.get("id"), body.get("stage"), body.get("governCheckPolicy"))
+    return {"id": body.get("id")}
+
+
+@routes.route("GET", "/infras/{infra_id}")
+def get_infra_status(ctx: RequestContext, infra_id: str):
+    _deployer(ctx)
+    return _infra_status(ctx, infra_id)
+
+
+@routes.route("GET", "/infras/{infra_id}/settings")
+def get_infra_settings(ctx: RequestContext, infra_id: str):
+    return _deployer(ctx).infras.settings(infra_id)
+
+
+@routes.route("PUT", "/infras/{infra_id}/settings")
+def save_infra_settings(ctx: RequestContext, infra_id: str):
+    _deployer(ctx, write=True).infras.save_settings(infra_id, ctx.json_object())
+
+
+@routes.route("DELETE", "/infras/{infra_id}")
+def delete_infra(ctx: RequestContext, infra_id: str):
+    _deployer(ctx, write=True).delete_infra(infra_id)
+
+
+@routes.route("GET", "/stages")
+def list_stages(ctx: RequestContext):
+    return _deployer(ctx).infras.stages()
+
+
+# --- published projects -----------------------------------------------------------------------------------
+def _project_status(ctx: RequestContext, key: str) -> dict:
+    deployer = ctx.instance.deployer
+    project = deployer.projects.get(key)
+    return {"projectBasicInfo": {"id": key, "name": project["name"]}, "isAdmin": ctx.key.admin,
+            "canDeploy": ctx.key.admin, "canWrite": ctx.key.admin, "packages": project["packages"],
+            "deployments": [_basic(d) for d in deployer.deployments.where(publishedProjectKey=key)],
+            "infras": [deployer.infras.basic_info(i) for i in deployer.infras.ids()]}
+
+
+@routes.route("GET", "/projects")
+def list_published_projects(ctx: RequestContext):
+    return [_project_status(ctx, key) for key in _deployer(ctx).projects.keys()]
+
+
+@routes.route("POST", "/projects")
+def create_published_project(ctx: RequestContext):
+    project = _deployer(ctx, write=True).projects.create(ctx.json_object().get("publishedProjectKey"),
+                                                         ctx.login)
+    return {"id": project["id"]}
+
+
+@routes.route("POST", "/projects/bundles")
+def upload_bundle(ctx: RequestContext):
+    upload = ctx.file()
+    _deployer(ctx, write=True).projects.add_bundle(ctx.arg("projectKey"), upload.content, ctx.login, {})
+
+
+@routes.route("GET", "/projects/{key}")
+def get_published_project_status(ctx: RequestContext, key: str):
+    _deployer(ctx)
+    return _project_status(ctx, key)
+
+
+@routes.route("GET", "/projects/{key}/settings")
+def get_published_project_settings(ctx: RequestContext, key: str):
+    return _deployer(ctx).projects.settings(key)
+
+
+@routes.route("PUT", "/projects/{key}/settings")
+def save_published_project_settings(ctx: RequestContext, key: str):
+    _deployer(ctx, write=True).projects.save_settings(key, ctx.json_object())
+
+
+@routes.route("DELETE", "/projects/{key}")
+def delete_published_project(ctx: RequestContext, key: str):
+    _deployer(ctx, write=True).delete_project(key)
+
+
+@routes.route("GET", "/projects/{key}/bundles/{bid}")
+def download_published_bundle(ctx: RequestContext, key: str, bid: str):
+    return Raw(_deployer(ctx).projects.archive_path(key, bid).read_bytes(), "application/zip")
+
+
+@routes.route("DELETE", "/projects/{key}/bundles/{bid}")
+def delete_published_bundle(ctx: RequestContext, key: str, bid: str):
+    _deployer(ctx, write=True).delete_bundle(key, bid)
+
+
+@routes.route("GET", "/projects/{key}/bundles/{bid}/project-standards-report")
+def get_standards_report(ctx: RequestContext, key: str, bid: str):
+    """Project Standards are not evaluated by the emulator: no report, as DSS answers for a skipped evaluation."""
+    _deployer(ctx).projects.package(key, bid)
+    return Raw(b"null", "application/json")
+
+
+# --- deployments ------------------------------------------------------------------------------------------
+@routes.route("GET", "/deployments")
+def list_deployments(ctx: RequestContext):
+    deployer = _deployer(ctx)
+    return [_light_status(deployer, dep_id) for dep_id in deployer.deployments.ids()]
+
+
+@routes.route("POST", "/deployments")
+def create_deployment(ctx: RequestContext):
+    dep = _deployer(ctx, write=True).deployments.create(ctx.json_object(), ctx.login)
+    return {"id": dep["settings"]["id"]}
+
+
+def _light_status(deployer: DeployerBackend, dep_id: str) -> dict:
+    dep = deployer.deployments.get(dep_id)
+    s = dep["settings"]
+    project = deployer.projects.get(s["publishedProjectKey"])
+    return {"deploymentBasicInfo": _basic(dep), "infraBasicInfo": deployer.infras.basic_info(s["infraId"]),
+            "projectBasicInfo": {"id": project["id"], "name": project["name"]}, "packages": project["packages"],
+            "neverEverDeployed": not any(u["status"] == "SUCCESS" for u in dep["updates"])}
+
+
+@routes.route("GET", "/deployments/{dep_id}")
+def get_deployment_light_status(ctx: RequestContext, dep_id: str):
+    return _light_status(_deployer(ctx), dep_id)
+
+
+@routes.route("GET", "/deployments/{dep_id}/status")
+def get_deployment_heavy_status(ctx: RequestContext, dep_id: str):
+    health, messages = _deployer(ctx).deployments.health(dep_id)
+    return {"deploymentId": dep_id, "health": health, "healthMessages": info_messages(messages),
+            "monitoring": {"hasScenarios": False, "hasActiveScenarios": False, "failed": [], "warning": [],
+                           "successful": [], "aborted": [], "running": []}}
+
+
+@routes.route("GET", "/deployments/{dep_id}/settings")
+def get_deployment_settings(ctx: RequestContext, dep_id: str):
+    return _deployer(ctx).deployments.get(dep_id)["settings"]
+
+
+@routes.route("PUT", "/deployments/{dep_id}/settings")
+def save_deployment_settings(ctx: RequestContext, dep_id: str):
+    _deployer(ctx, write=True).deployments.save_settings(dep_id, ctx.json_object(), ctx.login)
+
+
+@routes.route("DELETE", "/deployments/{dep_id}")
+def delete_deployment(ctx: RequestContext, dep_id: str):
+    _deployer(ctx, write=True).deployments.delete(dep_id)
+
+
+@routes.route("POST", "/deployments/{dep_id}/actions/update")
+def start_update(ctx: RequestContext, dep_id: str):
+    return _deployer(ctx, write=True).deployments.start_update(dep_id, ctx.login).state()
+
+
+@routes.route("GET", "/deployments/{dep_id}/update")
+def list_updates(ctx: RequestContext, dep_id: str):
+    return [{k: u[k] for k in ("startTimestamp", "endTimestamp", "type", "status", "bundleId", "requester")}
+            for u in _deployer(ctx).deployments.updates(dep_id)]
+
+
+@routes.route("GET", "/deployments/{dep_id}/last-update")
+def get_last_update(ctx: RequestContext, dep_id: str):
+    return _deployer(ctx).deployments.update(dep_id)
+
+
+@routes.route("GET", "/deployments/{dep_id}/update/{ts}")
+def get_update(ctx: RequestContext, dep_id: str, ts: str):
+    return _deployer(ctx).deployments.update(dep_id, ts)
+
+
+@routes.route("GET", "/deployments/{dep_id}/governance-status")
+def get_governance_status(ctx: RequestContext, dep_id: str):
+    """No Govern node is emulated: say so as an info message; nothing blocks the deployment."""
+    dep = _deployer(ctx).deployments.get(dep_id)
+    bundle_id = ctx.arg("bundleId") or dep["settings"]["bundleId"]
+    return info_messages([message("INFO", "INFO_GOVERN_NOT_EMULATED", "No Govern node",
+                                  f"No Govern sign-off is checked for bundle {bundle_id}: the emulator has no "
+                                  f"Govern node")])

@@ -1,0 +1,131 @@
+"""What a deployment update does on the automation node, over HTTP with the real ``dataikuapi`` client.
+
+Import the bundle (``create_project_from_bundle_archive`` when the project does not exist there yet, else
+``import_bundle_from_stream`` unless it is already imported), then ``preload_bundle`` and ``activate_bundle``, then
+apply the deployment's local variables. Any error from the node ends the update in error.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+from dataikuapi import DSSClient
+from dataikuapi.utils import DataikuException
+
+from ..core.exceptions import DSSError, InvalidArgument
+
+
+class UpdateFailed(DSSError):
+    """A deployment update that failed; the update future answers it."""
+
+    error_type = "com.dataiku.dip.deployer.DeploymentUpdateException"
+
+
+@dataclass
+class UpdateFault:
+    remaining: int
+    deployment_id: str | None
+    message: str
+
+
+class UpdateFaults:
+    """Fault injection: the next N updates (optionally of one deployment) end in ERROR."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._faults: list[UpdateFault] = []
+
+    def arm(self, count: object, deployment_id: object = None, message: object = None) -> None:
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise InvalidArgument(f"Invalid count: {count!r} (count must be a positive integer)")
+        if deployment_id is not None and not isinstance(deployment_id, str):
+            raise InvalidArgument(f"Invalid deploymentId: {deployment_id!r} (deploymentId must be a string)")
+        text = message if isinstance(message, str) and message else "Injected deployment update failure"
+        with self._lock:
+            self._faults.append(UpdateFault(count, deployment_id, text))
+
+    def take(self, deployment_id: str) -> str | None:
+        """Consume one armed fault matching ``deployment_id``; return its message."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.remaining > 0 and fault.deployment_id in (None, deployment_id):
+                    fault.remaining -= 1
+                    return fault.message
+            return None
+
+    def as_list(self) -> list[dict]:
+        with self._lock:
+            return [{"count": f.remaining, "deploymentId": f.deployment_id, "message": f.message}
+                    for f in self._faults if f.remaining > 0]
+
+
+def _report_lines(what: str, report: dict | None) -> list[str]:
+    messages = (report or {}).get("messages") or []
+    return [f"{what}: {m.get('severity')} {m.get('code')}: {m.get('message')}" for m in messages]
+
+
+def run_update(target: tuple[str, str], settings: dict, archive: Path, bundle_project_key: str,
+               log: Callable[[str], None]) -> dict:
+    """Deploy ``settings['bundleId']`` (archive at ``archive``) to the node at ``target``; return a report."""
+    url, api_key = target
+    bundle_id = settings["bundleId"]
+    project_key = settings["deployedProjectKey"]
+    try:
+        client = DSSClient(url, api_key)
+        project = client.get_project(project_key)
+        if project_key not in client.list_project_keys():
+            with archive.open("rb") as fp:
+                if project_key == bundle_project_key:
+                    log(f"Project {project_key} does not exist on the automation node: creating it from bundle "
+                        f"{bundle_id}")
+                    client.create_project_from_bundle_archive(fp)
+                else:
+                    log(f"Project {project_key} does not exist on the automation node: creating it, then importing "
+                        f"bundle {bundle_id} of project {bundle_project_key}")
+                    client.create_project(project_key, project_key, "admin")
+                    project.import_bundle_from_stream(fp)
+        elif bundle_id in [b["bundleId"] for b in project.list_imported_bundles()["bundles"]]:
+            log(f"Bundle {bundle_id} is already imported in project {project_key}")
+        else:
+            log(f"Importing bundle {bundle_id} into project {project_key}")
+            with archive.open("rb") as fp:
+                project.import_bundle_from_stream(fp)
+        log(f"Preloading bundle {bundle_id}")
+        for line in _report_lines("preload", project.preload_bundle(bundle_id)):
+            log(line)
+        log(f"Activating bundle {bundle_id}")
+        report = project.activate_bundle(bundle_id, scenarios_to_enable=settings.get("scenariosToActivate") or None)
+        for line in _report_lines("activation", report):
+            log(line)
+        local = settings.get("localVariables") or {}
+        if local:
+            variables = project.get_variables()
+            variables["local"] = dict(variables.get("local") or {}, **local)
+            project.set_variables(variables)
+            log(f"Set local variables {', '.join(sorted(local))}")
+    except DataikuException as error:
+        raise UpdateFailed(f"Deployment update failed on the automation node: {error}") from None
+    except requests.RequestException as error:
+        raise UpdateFailed(f"Deployment update failed: cannot reach the automation node at {url}: "
+                           f"{type(error).__name__}") from None
+    log(f"Bundle {bundle_id} is active in project {project_key}")
+    return {"bundleId": bundle_id, "deployedProjectKey": project_key, "activationReport": report}
+
+
+def probe(target: tuple[str, str], project_key: str, bundle_id: str) -> tuple[str, str]:
+    """Health of a deployed project as seen on its automation node: ``(health, message)``."""
+    url, api_key = target
+    try:
+        items = DSSClient(url, api_key).list_projects()
+    except (DataikuException, requests.RequestException) as error:
+        return "ERROR", f"Cannot read the automation node at {url}: {type(error).__name__}"
+    item = next((p for p in items if p.get("projectKey") == project_key), None)
+    if item is None:
+        return "OUT_OF_SYNC", f"Project {project_key} does not exist on the automation node"
+    active = (item.get("activeBundleState") or {}).get("bundleId")
+    if active != bundle_id:
+        return "OUT_OF_SYNC", f"The active bundle of project {project_key} is {active}, not {bundle_id}"
+    return "HEALTHY", f"Bundle {bundle_id} is active in project {project_key}"
