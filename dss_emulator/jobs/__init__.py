@@ -1,0 +1,1 @@
+"""Running builds: jobs, the flow graph, and the subprocess runner for Python code."""

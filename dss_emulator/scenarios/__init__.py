@@ -1,0 +1,1 @@
+"""Running scenarios: trigger fires, runs, steps, and test reports."""

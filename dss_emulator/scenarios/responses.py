@@ -1,0 +1,123 @@
+"""Scenario run-time routes: run, trigger fires, runs and their details, logs, abort, test status and reports.
+
+Scenario listing and settings are served by the objects area. Run ids are matched by their shape (the
+``scenariorun`` path convertor) so that ``/scenarios/{sid}/payload`` and friends are never taken for runs; this
+table must come before the objects table for ``testing-status`` and the report not to be taken for scenario ids.
+"""
+from __future__ import annotations
+
+from starlette.convertors import Convertor, register_url_convertor
+
+from ..core.context import RequestContext
+from ..core.exceptions import InvalidArgument
+from ..core.routing import Raw, RouteTable, Text
+from ..jobs.responses import initiator
+from . import report
+
+routes = RouteTable()
+
+
+class _RunIdConvertor(Convertor):
+    """Scenario run ids look like ``2024-05-01-10-30-00-123`` (``-2`` appended on a clash)."""
+
+    regex = r"\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-\d{3}(?:-\d+)?"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("scenariorun", _RunIdConvertor())
+
+
+@routes.route("GET", "/projects/{pk}/scenarios/testing-status")
+def get_testing_status(ctx: RequestContext, pk: str):
+    ctx.require_project(pk)
+    return report.testing_status(ctx.instance.scenario_runs.last_test_runs(pk, ctx.arg("bundleId")))
+
+
+@routes.route("GET", "/projects/{pk}/scenarios/last-test-scenario-runs-report")
+def get_last_test_runs_report(ctx: RequestContext, pk: str):
+    """JUnit XML of the last run of every test scenario."""
+    ctx.require_project(pk)
+    runs = ctx.instance.scenario_runs.last_test_runs(pk, ctx.arg("bundleId"))
+    return Raw(report.junit(pk, runs), "application/xml")
+
+
+@routes.route("GET", "/projects/{pk}/scenarios/trigger/{sid}/{trigger_id}")
+def get_trigger_fire(ctx: RequestContext, pk: str, sid: str, trigger_id: str):
+    ctx.require_project(pk)
+    return ctx.instance.scenario_runs.fire(pk, sid, trigger_id, ctx.arg("triggerRunId")).as_dict()
+
+
+@routes.route("POST", "/projects/{pk}/scenarios/{sid}/run")
+def run_scenario(ctx: RequestContext, pk: str, sid: str):
+    """Answers the trigger fire: ``trigger.id``, ``runId`` (of the fire) and ``cancelled``."""
+    ctx.require_project(pk, "write")
+    return ctx.instance.scenario_runs.run(pk, sid, ctx.json({}), initiator(ctx.key)).as_dict()
+
+
+@routes.route("GET", "/projects/{pk}/scenarios/{sid}/get-run-for-trigger")
+def get_run_for_trigger(ctx: RequestContext, pk: str, sid: str):
+    """``{}`` until the fire has led to a run, then ``{scenarioRun}``."""
+    ctx.require_project(pk)
+    trigger_id, fire_id = ctx.arg("triggerId"), ctx.arg("triggerRunId")
+    if not trigger_id or not fire_id:
+        raise InvalidArgument("Missing triggerId or triggerRunId", "Both query parameters name the trigger fire")
+    fire = ctx.instance.scenario_runs.fire(pk, sid, trigger_id, fire_id)
+    return {"scenarioRun": fire.run.as_dict()} if fire.run else {}
+
+
+@routes.route("GET", "/projects/{pk}/scenarios/{sid}/get-last-runs")
+def get_last_runs(ctx: RequestContext, pk: str, sid: str):
+    ctx.require_project(pk)
+    runs = ctx.instance.scenario_runs.last_runs(pk, sid, ctx.int_arg("limit", 10), ctx.flag("onlyFinishedRuns"))
+    return [r.as_dict() for r in runs]
+
+
+@routes.route("GET", "/projects/{pk}/scenarios/{sid}/get-runs-by-date")
+def get_runs_by_date(ctx: RequestContext, pk: str, sid: str):
+    ctx.require_project(pk)
+    runs = ctx.instance.scenario_runs.runs_by_date(pk, sid, ctx.arg("fromDate"), ctx.arg("toDate"))
+    return [r.as_dict() for r in runs]
+
+
+@routes.route("GET", "/projects/{pk}/scenarios/{sid}/light")
+def get_light_status(ctx: RequestContext, pk: str, sid: str):
+    ctx.require_project(pk)
+    return ctx.instance.scenario_runs.light_status(pk, sid)
+
+
+@routes.route("POST", "/projects/{pk}/scenarios/{sid}/abort")
+def abort_scenario(ctx: RequestContext, pk: str, sid: str):
+    ctx.require_project(pk, "write")
+    ctx.instance.scenario_runs.abort(pk, sid)
+
+
+@routes.route("GET", "/projects/{pk}/scenarios/{sid}/{run_id:scenariorun}")
+def get_run_details(ctx: RequestContext, pk: str, sid: str, run_id: str):
+    ctx.require_project(pk)
+    return ctx.instance.scenario_runs.get_run(pk, sid, run_id).details()
+
+
+@routes.route("GET", "/projects/{pk}/scenarios/{sid}/{run_id:scenariorun}/log")
+def get_run_log(ctx: RequestContext, pk: str, sid: str, run_id: str):
+    ctx.require_project(pk)
+    run = ctx.instance.scenario_runs.get_run(pk, sid, run_id)
+    step_id = ctx.arg("stepId")
+    if step_id is not None and step_id not in {s.step.get("id") for s in run.steps}:
+        raise InvalidArgument(f"Invalid stepId: {step_id!r}", f"Run {run_id} of scenario {sid} ran no step {step_id!r}")
+    return Text(run.log_text(step_id))
+
+
+@routes.route("GET", "/projects/{pk}/scenarios/{sid}/{run_id:scenariorun}/scenario-run-report")
+def get_run_report(ctx: RequestContext, pk: str, sid: str, run_id: str):
+    """JUnit XML of one run of a test scenario."""
+    ctx.require_project(pk)
+    run = ctx.instance.scenario_runs.get_run(pk, sid, run_id)
+    if not run.marked_as_test:
+        raise InvalidArgument(f"Scenario {pk}.{sid} was not a test scenario when run {run_id} was performed",
+                              "Reports are only available for test scenarios")
+    return Raw(report.junit(pk, [run]), "application/xml")
