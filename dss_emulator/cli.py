@@ -40,10 +40,14 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def seed(args: argparse.Namespace) -> int:
-    from .seeding import seed_instance
+    from .seeding import SeedError, seed_instance
 
-    for line in seed_instance(args.url, args.api_key, sample=args.sample, synthetic=args.synthetic):
-        print(line, flush=True)
+    try:
+        for line in seed_instance(args.url, args.api_key, sample=args.sample, synthetic=args.synthetic):
+            print(line, flush=True)
+    except SeedError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -55,18 +55,21 @@ class ServeConfig(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self):
+        """Cross-instance rules; each message starts with the path of the offending field."""
         names = [i.name for i in self.instances]
-        if len(set(names)) != len(names):
-            raise ValueError(f"instance names must be unique, got {names}")
-        ports = [i.port for i in self.instances if i.port]
-        if len(set(ports)) != len(ports):
-            raise ValueError(f"instance ports must be unique, got {ports}")
-        for inst in self.instances:
-            for infra in inst.infras:
+        for i, inst in enumerate(self.instances):
+            first = names.index(inst.name)
+            if first != i:
+                raise ValueError(f"instances.{i}.name: {inst.name!r} is already the name of instances.{first}")
+            taken = [j for j, other in enumerate(self.instances[:i]) if inst.port and other.port == inst.port]
+            if taken:
+                raise ValueError(f"instances.{i}.port: {inst.port} is already used by instance {names[taken[0]]!r}")
+            for k, infra in enumerate(inst.infras):
+                where = f"instances.{i}.infras.{k}.automation_node"
                 if infra.automation_node and infra.automation_node not in names:
-                    raise ValueError(f"infra {infra.id} names unknown automation_node {infra.automation_node!r}")
+                    raise ValueError(f"{where}: infra {infra.id} names unknown instance {infra.automation_node!r}")
                 if infra.automation_node and self.instance(infra.automation_node).role != "automation":
-                    raise ValueError(f"infra {infra.id}: instance {infra.automation_node!r} is not an automation node")
+                    raise ValueError(f"{where}: instance {infra.automation_node!r} is not an automation node")
         return self
 
     def instance(self, name: str) -> InstanceConfig:
@@ -75,8 +78,10 @@ class ServeConfig(_Strict):
 
 def _one_line(error: ValidationError) -> str:
     first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "config"
     message = first["msg"].removeprefix("Value error, ")
+    if not first["loc"]:  # a cross-field rule of ServeConfig: its message starts with the field path
+        return message
+    where = ".".join(str(part) for part in first["loc"])
     value = first.get("input")
     if first["type"] == "missing":
         return f"{where}: field required"

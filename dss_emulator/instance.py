@@ -7,11 +7,21 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from .bundles.connections import Connections
+from .bundles.models import BundlesBackend
 from .config import InstanceConfig
 from .core.auth import KeyStore
 from .core.faults import RouteFaults
+from .deployer.models import DeployerBackend
 from .futures.models import FuturesBackend
+from .jobs.models import JobsBackend
+from .objects.datasets import DatasetsBackend
+from .objects.models import ObjectsBackend
+from .plugins.git import PluginGit
+from .plugins.models import PluginsBackend
+from .projectgit.models import ProjectGitBackend
 from .projects.models import Project, ProjectsBackend
+from .scenarios.models import ScenarioRunsBackend
 
 PeerLookup = Callable[[str], tuple[str, str]]
 
@@ -36,6 +46,16 @@ class Instance:
         self.keys = KeyStore(self.root / "keys.json", self.config.admin_key)
         self.projects = ProjectsBackend(self)
         self.futures = FuturesBackend(self)
+        self.connections = Connections(self.root / "connections.json")
+        self.bundles = BundlesBackend(self)
+        self.deployer = DeployerBackend(self)
+        self.jobs = JobsBackend(self)
+        self.scenario_runs = ScenarioRunsBackend(self)
+        self.datasets = DatasetsBackend(self)
+        self.objects = ObjectsBackend(self)
+        self.plugins = PluginsBackend(self)
+        self.plugin_git = PluginGit(self.plugins)
+        self.project_git = ProjectGitBackend(self)
 
     def reset(self) -> None:
         """Forget everything: projects, keys, bundles, deployments, faults, recorded errors."""
@@ -51,7 +71,9 @@ class Instance:
 
     def project_list_extras(self, project: Project) -> dict:
         """Keys a project list item carries on this node beyond the project's own (e.g. the active bundle)."""
-        return {}
+        extras: dict = {}
+        extras.update(self.bundles.project_list_extras(project))
+        return extras
 
     def dump_state(self) -> dict:
         return {

@@ -38,7 +38,9 @@ class EmulatorServer:
         routes = all_routes()
         sockets = []
         for inst in self.instances.values():
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            # proto IPPROTO_TCP, not 0: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP, and
+            # without it every request on a kept-alive connection waits ~40 ms (Nagle + delayed ACK)
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind((inst.config.host, inst.config.port))

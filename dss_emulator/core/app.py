@@ -92,9 +92,19 @@ class _NormalisePath:
         await self.app(scope, receive, send)
 
 
+def _specificity(spec: RouteSpec) -> list[int]:
+    """Sort key: at each path segment a literal beats a parameter, which beats a ``{x:path}`` catch-all."""
+    return [2 if seg.endswith(":path}") else 1 if seg.startswith("{") else 0 for seg in spec.path.split("/")]
+
+
 def build_app(instance: Instance, specs: list[RouteSpec]) -> _NormalisePath:
-    """The ASGI app serving ``specs`` for ``instance``; unknown routes answer a DSS-shaped 501."""
-    routes = [Route(spec.path, _make_endpoint(instance, spec), methods=[spec.method]) for spec in specs]
+    """The ASGI app serving ``specs`` for ``instance``; unknown routes answer a DSS-shaped 501.
+
+    Routes are tried most specific first, so ``/scenarios/testing-status`` wins over ``/scenarios/{sid}``
+    whatever the order of the areas in ``urls.py``.
+    """
+    ordered = sorted(specs, key=_specificity)
+    routes = [Route(spec.path, _make_endpoint(instance, spec), methods=[spec.method]) for spec in ordered]
 
     async def not_implemented(request: Request, exc) -> Response:
         return _error_response(NotImplementedRoute(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +78,13 @@ class RequestContext:
             return self.files[field_name]
         except KeyError:
             raise InvalidArgument(f"Missing multipart field {field_name!r}") from None
+
+    @property
+    def login(self) -> str:
+        """The DSS user the caller acts as (commit author): ``admin`` for admin keys, else the key's label."""
+        if self.key is None or self.key.admin:
+            return "admin"
+        return re.sub(r"[^\w.@-]+", "-", self.key.label).strip("-") or "api-key"
 
     def require_project(self, project_key: str, access: str = "read") -> None:
         auth.require(self.key, project_key, access)

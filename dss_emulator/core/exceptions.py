@@ -72,3 +72,8 @@ class InjectedFault(DSSError):
     def __init__(self, status: int, message: str):
         super().__init__(message)
         self.status = status
+
+
+def invalid(message: str, hint: str | None = None) -> InvalidArgument:
+    """A 400 whose detailed message (the one the client shows) keeps ``message`` and adds ``hint``."""
+    return InvalidArgument(message, f"{message} ({hint})" if hint else message)

@@ -13,6 +13,15 @@ _BASE_ENV = {
     "LC_ALL": "C",
 }
 
+# ``git rev-parse --local-env-vars``: inherited (e.g. from a git hook running the tests) they would redirect every
+# command to another repository
+_REPO_LOCAL_ENV = frozenset({
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
+    "GIT_OBJECT_DIRECTORY", "GIT_DIR", "GIT_WORK_TREE", "GIT_IMPLICIT_WORK_TREE", "GIT_GRAFT_FILE", "GIT_INDEX_FILE",
+    "GIT_NO_REPLACE_OBJECTS", "GIT_REPLACE_REF_BASE", "GIT_PREFIX", "GIT_INTERNAL_SUPER_PREFIX", "GIT_SHALLOW_FILE",
+    "GIT_COMMON_DIR",
+})
+
 
 @dataclass
 class GitResult:
@@ -31,7 +40,7 @@ class GitResult:
 
 def git(cwd: Path, *args: str, author: str = "admin", check: bool = True, input: str | None = None) -> GitResult:
     """Run ``git args`` in ``cwd`` as DSS user ``author``; raise on failure when ``check``."""
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k not in _REPO_LOCAL_ENV}
     env.update(_BASE_ENV)
     env.update({
         "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": author,

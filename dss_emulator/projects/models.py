@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.exceptions import AlreadyExists, InvalidArgument, NotFound
-from ..core.gitcmd import git
+from ..core.gitcmd import GitError, git
 from ..core.storage import read_json, write_bytes, write_json
 from . import layout
 
@@ -18,6 +18,16 @@ if TYPE_CHECKING:
 
 PROJECT_KEY_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,99}$")
 OBJECT_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$")
+
+
+def write_file(path: Path, content: str | bytes | dict | list) -> None:
+    """Write a project file: JSON values as ``write_json`` formats them, text as UTF-8, bytes as they are."""
+    if isinstance(content, bytes):
+        write_bytes(path, content)
+    elif isinstance(content, str):
+        write_bytes(path, content.encode())
+    else:
+        write_json(path, content)
 
 
 def check_object_name(kind: str, name: str) -> None:
@@ -35,6 +45,7 @@ class Project:
         self.state_dir = state_dir
         self.lock = threading.RLock()
         self._params: dict | None = None
+        self._list_json: tuple[dict, str] | None = None  # (the params it was built from, list_item() as JSON)
 
     # --- files -------------------------------------------------------------------------------------------
     @property
@@ -73,6 +84,18 @@ class Project:
         except FileNotFoundError:
             return None
 
+    def save_files(self, changes: dict[str, str | bytes | dict | None], message: str, author: str = "admin") -> None:
+        """Write (or, for ``None``, delete) several files, then auto-commit them as one change."""
+        with self.lock:
+            for rel, content in changes.items():
+                if content is None:
+                    (self.tree / rel).unlink(missing_ok=True)
+                else:
+                    write_file(self.tree / rel, content)
+            if "params.json" in changes:
+                self._params = None
+            self.auto_commit(message, author)
+
     def remove(self, rels: list[str], message: str, author: str = "admin") -> None:
         with self.lock:
             for rel in rels:
@@ -82,16 +105,23 @@ class Project:
     def auto_commit(self, message: str, author: str = "admin") -> None:
         """Commit everything when the project is in DSS's AUTO commit mode; leave it dirty in EXPLICIT."""
         if self.commit_mode == "AUTO":
-            self.commit(message, author)
+            self._commit_all(message, author)
 
     def commit(self, message: str, author: str = "admin") -> str | None:
         """Commit all changes of the work tree; return the new SHA, or None when nothing changed."""
         with self.lock:
+            return self.head() if self._commit_all(message, author) else None
+
+    def _commit_all(self, message: str, author: str) -> bool:
+        """``git add -A`` + ``git commit`` (two processes: saves are the emulator's hot path); False if no change."""
+        with self.lock:
             git(self.tree, "add", "-A", author=author)
-            if git(self.tree, "diff", "--cached", "--quiet", check=False).ok:
-                return None
-            git(self.tree, "commit", "-q", "-m", message, author=author)
-            return self.head()
+            result = git(self.tree, "commit", "-q", "-m", message, author=author, check=False)
+            if result.ok:
+                return True
+            if "nothing to commit" in result.output:
+                return False
+            raise GitError(("commit", "-q", "-m", message), result)
 
     def head(self) -> str | None:
         result = git(self.tree, "rev-parse", "--verify", "-q", "HEAD", check=False)
@@ -125,6 +155,14 @@ class Project:
         write_json(self.state_dir / f"{name}.json", data)
 
     # --- wire shapes ------------------------------------------------------------------------------------
+    def list_item_json(self) -> str:
+        """:meth:`list_item` serialised, cached until ``params.json`` is re-read (lists of 5,000 projects)."""
+        params = self.params
+        cached = self._list_json
+        if cached is None or cached[0] is not params:
+            cached = self._list_json = (params, json.dumps(self.list_item()))
+        return cached[1]
+
     def list_item(self) -> dict:
         p = self.params
         return {
@@ -151,6 +189,7 @@ class ProjectsBackend:
         self.states = instance.root / "project-state"
         self.trees.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        self._creating: set[str] = set()
         self._projects: dict[str, Project] = {
             p.name: Project(p.name, p, self.states / p.name)
             for p in sorted(self.trees.iterdir()) if (p / ".git").is_dir()
@@ -178,32 +217,50 @@ class ProjectsBackend:
             raise InvalidArgument(
                 f"Invalid project key: {key!r}",
                 f"projectKey must start with an uppercase letter and contain only A-Z, 0-9 and _, got {key!r}")
-        if key in self._projects:
+        if key in self._projects or key in self._creating:
             raise AlreadyExists(f"Project {key} already exists", f"A project with key {key} already exists")
         return key
 
-    def create(self, key: str, params: dict, files: dict[str, str | bytes] | None = None,
+    def create(self, key: str, params: dict, files: dict[str, str | bytes | dict] | None = None,
                author: str = "admin", message: str | None = None) -> Project:
-        """Create a project work tree with ``params.json``, the DSS boilerplate and extra ``files``; commit it."""
+        """Create a project work tree with ``params.json``, the DSS boilerplate and extra ``files``; commit it.
+
+        The key is reserved under the backend lock but git runs outside it, so creations proceed in parallel and
+        listing projects never waits for one.
+        """
         with self._lock:
             self.check_new_key(key)
+            self._creating.add(key)
+        try:
             tree = self.trees / key
             if tree.exists():  # debris of an interrupted create
                 shutil.rmtree(tree)
             tree.mkdir(parents=True)
-            git(tree, "init", "-q", "-b", "master")
+            shutil.copytree(self._empty_repo(), tree / ".git")
             project = Project(key, tree, self.states / key)
             write_json(tree / "params.json", params)
             write_bytes(tree / ".gitignore", layout.GITIGNORE.encode())
             write_json(tree / "lib" / "external-libraries.json", layout.EXTERNAL_LIBRARIES)
             for rel, content in (files or {}).items():
-                data = content if isinstance(content, bytes) else (
-                    content.encode() if isinstance(content, str) else json.dumps(content, indent=2).encode())
-                write_bytes(tree / rel, data)
+                write_file(tree / rel, content)
             git(tree, "add", "-A", author=author)
             git(tree, "commit", "-q", "-m", message or f"Created project {key}", author=author)
-            self._projects[key] = project
+            with self._lock:
+                self._projects[key] = project
             return project
+        finally:
+            with self._lock:
+                self._creating.discard(key)
+
+    def _empty_repo(self) -> Path:
+        """A freshly initialised ``.git`` (branch master) to copy: faster than running ``git init`` per project."""
+        with self._lock:
+            template = self.instance.root / "empty-repo"
+            if not (template / ".git" / "HEAD").is_file():
+                shutil.rmtree(template, ignore_errors=True)
+                template.mkdir(parents=True)
+                git(template, "init", "-q", "--template=", "-b", "master")
+            return template / ".git"
 
     def adopt(self, key: str, tree: Path) -> Project:
         """Register a work tree another backend has populated (e.g. a project created from a bundle)."""

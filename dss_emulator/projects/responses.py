@@ -1,9 +1,11 @@
 """Project routes: list, create, delete, summary, metadata, settings, variables, tags, permissions."""
 from __future__ import annotations
 
+import json
+
 from ..core.context import RequestContext
 from ..core.exceptions import InvalidArgument
-from ..core.routing import RouteTable
+from ..core.routing import Raw, RouteTable
 from . import layout
 
 routes = RouteTable()
@@ -11,18 +13,18 @@ routes = RouteTable()
 
 @routes.route("GET", "/projects")
 def list_projects(ctx: RequestContext):
+    """The projects the key can read; items are pre-serialised per project so 5,000 projects list fast."""
     backend = ctx.instance.projects
     tags = set(ctx.query.getlist("tags"))
     items = []
     for project in backend.list():
         if not ctx.key.can(project.key, "read"):
             continue
-        item = project.list_item()
-        if tags and not tags & set(item["tags"]):
+        if tags and not tags & set(project.params.get("tags", [])):
             continue
-        item.update(ctx.instance.project_list_extras(project))
-        items.append(item)
-    return items
+        extras = ctx.instance.project_list_extras(project)
+        items.append(json.dumps(dict(project.list_item(), **extras)) if extras else project.list_item_json())
+    return Raw(("[" + ",".join(items) + "]").encode(), "application/json")
 
 
 @routes.route("POST", "/projects")
@@ -88,7 +90,7 @@ def set_metadata(ctx: RequestContext, pk: str):
             params[stored] = body[wire]
     if "custom" in body:
         params["customFields"] = (body["custom"] or {}).get("kv", {})
-    project.write("params.json", params, f"Updated metadata of project {pk}", ctx.key.label or "admin")
+    project.write("params.json", params, f"Updated metadata of project {pk}", ctx.login)
 
 
 def _settings_view(params: dict) -> dict:

@@ -1,0 +1,92 @@
+"""The offline GitOps demo (``make demo``), first version.
+
+Starts the DSS emulator cluster of ``emulator.yml`` (design node ``dev`` with infras ``staging`` and ``prod`` on
+the automation nodes of the same names), seeds the sample projects and the sample development plugin, shows what
+the design node holds through the real ``dataikuapi`` client, then stops. Each run starts from an empty
+``.demo/dss`` so it always shows the same thing.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from dataikuapi import DSSClient
+
+from dss_emulator.config import ConfigError, ServeConfig, load_config
+from dss_emulator.seeding import SeedError, seed_instance
+from dss_emulator.server import EmulatorServer
+
+ROOT = Path(__file__).resolve().parent
+CONFIG = ROOT / "emulator.yml"
+
+
+def table(headers: list[str], rows: list[list]) -> str:
+    """A plain text table, columns as wide as their widest cell."""
+    cells = [headers] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join("  " + line for line in lines)
+
+
+def demo_config() -> ServeConfig:
+    """``emulator.yml`` with its data directory taken relative to the repository and emptied."""
+    config = load_config(CONFIG)
+    data_dir = config.data_dir if config.data_dir.is_absolute() else ROOT / config.data_dir
+    shutil.rmtree(data_dir, ignore_errors=True)
+    return config.model_copy(update={"data_dir": data_dir})
+
+
+def project_rows(client: DSSClient) -> list[list]:
+    rows = []
+    for item in client.list_projects():
+        project = client.get_project(item["projectKey"])
+        mode = project.get_settings().get_raw()["settings"]["gitCommitMode"]
+        tests = [s["id"] for s in project.list_scenarios() if s["markedAsTest"]]
+        rows.append([item["projectKey"], item["name"], mode, len(project.list_datasets()),
+                     len(project.list_recipes()), ", ".join(tests) or "-"])
+    return rows
+
+
+def plugin_rows(client: DSSClient) -> list[list]:
+    rows = []
+    for plugin in client.list_plugins():
+        head = "-"
+        if plugin["isDev"]:  # emulator extension: a development plugin is a git repository
+            head = client._perform_json("GET", f"/plugins/{plugin['id']}/git/status")["head"][:10]
+        rows.append([plugin["id"], plugin["version"], "dev" if plugin["isDev"] else "installed",
+                     plugin["meta"]["label"], head])
+    return rows
+
+
+def run(server: EmulatorServer) -> None:
+    print("DSS emulator cluster")
+    print(table(["instance", "role", "url", "projects"],
+                [[name, inst.role, inst.url, len(DSSClient(inst.url, inst.config.admin_key).list_project_keys())]
+                 for name, inst in server.instances.items()]))
+    design = next(inst for inst in server.instances.values() if inst.role == "design")
+    print()
+    for line in seed_instance(design.url, design.config.admin_key, sample=True):
+        print(line)
+    client = DSSClient(design.url, design.config.admin_key)
+    print(f"\nProjects on {design.name}")
+    print(table(["key", "name", "commit mode", "datasets", "recipes", "test scenarios"], project_rows(client)))
+    print(f"\nPlugins on {design.name}")
+    print(table(["id", "version", "kind", "label", "git head"], plugin_rows(client)))
+
+
+def main() -> int:
+    try:
+        config = demo_config()
+        with EmulatorServer(config) as server:
+            run(server)
+    except (ConfigError, SeedError, OSError) as error:
+        print(f"demo failed: {error}", file=sys.stderr)
+        return 1
+    print("\nDSS emulator stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

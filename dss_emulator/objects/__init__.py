@@ -1,0 +1,1 @@
+"""Datasets, recipes, scenarios and project folders of a design node, as files of the project's git tree."""

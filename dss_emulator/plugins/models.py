@@ -1,0 +1,205 @@
+"""Plugins of a node: ``plugins/installed/<id>`` and development plugins ``plugins/dev/<id>``, each a git repository.
+
+A plugin directory holds ``plugin.json`` (``{id, version, meta: {label, description, author, tags, ...}}``) and its
+components (``python-lib/``, ``python-connectors/`` ...). Settings live outside the plugin, in
+``plugins/settings/<id>.json`` (``{"instance": {...}, "projects": {KEY: {...}}}``).
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import threading
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..core.exceptions import AlreadyExists, NotFound, invalid
+from ..core.gitcmd import git
+from ..core.storage import read_json, write_json
+from ..projects.models import write_file
+
+if TYPE_CHECKING:
+    from ..instance import Instance
+
+PLUGIN_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+
+
+def default_settings() -> dict:
+    """Instance-level settings of a plugin that nobody configured yet."""
+    return {"config": {}, "codeEnvName": None, "presets": [], "parameterSets": [],
+            "accessibleParameterSetDescs": [], "permissions": [], "defaultPermission": {"admin": False}}
+
+
+@dataclass(frozen=True)
+class Plugin:
+    id: str
+    path: Path
+    is_dev: bool
+
+    @property
+    def desc(self) -> dict:
+        return read_json(self.path / "plugin.json", {}) or {}
+
+    def list_item(self) -> dict:
+        """What ``client.list_plugins()`` answers for this plugin."""
+        desc = self.desc
+        meta = desc.get("meta") or {}
+        return {"id": self.id, "version": desc.get("version", "0.0.0"), "isDev": self.is_dev,
+                "meta": {"label": meta.get("label", self.id), "description": meta.get("description", ""),
+                         "author": meta.get("author", ""), "tags": list(meta.get("tags", [])),
+                         "icon": meta.get("icon", "icon-puzzle-piece")}}
+
+
+class PluginsBackend:
+    """Installed and development plugins; development plugins are committed git repositories."""
+
+    def __init__(self, instance: Instance):
+        self.root = instance.root / "plugins"
+        self._lock = threading.Lock()
+        self._locks: dict[str, threading.RLock] = {}
+
+    # --- lookup ----------------------------------------------------------------------------------------------
+    def _dir(self, plugin_id: str, dev: bool) -> Path:
+        return self.root / ("dev" if dev else "installed") / plugin_id
+
+    def list(self) -> list[Plugin]:
+        found = []
+        for dev in (False, True):
+            folder = self._dir("", dev)
+            if folder.is_dir():
+                found.extend(Plugin(p.name, p, dev) for p in folder.iterdir() if (p / "plugin.json").is_file())
+        return sorted(found, key=lambda p: p.id)
+
+    def get(self, plugin_id: str) -> Plugin:
+        for dev in (True, False):
+            path = self._dir(plugin_id, dev)
+            if PLUGIN_ID_RE.match(plugin_id) and (path / "plugin.json").is_file():
+                return Plugin(plugin_id, path, dev)
+        raise NotFound(f"Plugin not found: {plugin_id}", f"No plugin {plugin_id} is installed on this node")
+
+    def get_dev(self, plugin_id: str) -> Plugin:
+        plugin = self.get(plugin_id)
+        if not plugin.is_dev:
+            raise invalid(f"Plugin {plugin_id} is not a development plugin",
+                          f"plugin {plugin_id} is installed, only development plugins can be edited")
+        return plugin
+
+    def lock(self, plugin_id: str) -> threading.RLock:
+        with self._lock:
+            return self._locks.setdefault(plugin_id, threading.RLock())
+
+    # --- creation --------------------------------------------------------------------------------------------
+    def install(self, plugin_id: str, files: dict[str, str | bytes | dict], dev: bool = False,
+                author: str = "admin") -> Plugin:
+        """Create a plugin from ``files`` (``plugin.json`` included); a dev plugin is a committed git repo."""
+        if not isinstance(plugin_id, str) or not PLUGIN_ID_RE.match(plugin_id):
+            raise invalid(f"Invalid plugin id: {plugin_id!r}",
+                          "a plugin id uses lowercase letters, digits, '-' and '_'")
+        if "plugin.json" not in files:
+            raise invalid(f"Invalid plugin {plugin_id}: plugin.json is missing")
+        with self.lock(plugin_id):
+            if any((self._dir(plugin_id, d) / "plugin.json").is_file() for d in (True, False)):
+                raise AlreadyExists(f"Plugin {plugin_id} already exists")
+            path = self._dir(plugin_id, dev)
+            shutil.rmtree(path, ignore_errors=True)
+            path.mkdir(parents=True)
+            for rel, content in files.items():
+                write_file(self._inside(path, rel), content)
+            if dev:
+                git(path, "init", "-q", "--template=", "-b", "master")
+                git(path, "add", "-A", author=author)
+                git(path, "commit", "-q", "-m", f"Created plugin {plugin_id}", author=author)
+            return Plugin(plugin_id, path, dev)
+
+    # --- settings --------------------------------------------------------------------------------------------
+    def _settings_path(self, plugin_id: str) -> Path:
+        return self.root / "settings" / f"{plugin_id}.json"
+
+    def settings(self, plugin_id: str, project_key: str | None = None) -> dict:
+        """Instance-level settings, or the project-level ones of ``project_key``."""
+        self.get(plugin_id)
+        stored = read_json(self._settings_path(plugin_id), {}) or {}
+        if project_key:
+            return stored.get("projects", {}).get(project_key) or {"presets": [], "accessibleParameterSetDescs": [],
+                                                                   "parameterSets": []}
+        return stored.get("instance") or default_settings()
+
+    def save_settings(self, plugin_id: str, body: dict, project_key: str | None = None) -> None:
+        self.get(plugin_id)
+        for key in ("presets", "parameterSets", "accessibleParameterSetDescs", "permissions"):
+            if key in body and not isinstance(body[key], list):
+                raise invalid(f"Invalid plugin settings {key}: expected a list, got {body[key]!r}")
+        with self.lock(plugin_id):
+            stored = read_json(self._settings_path(plugin_id), {}) or {}
+            if project_key:
+                stored.setdefault("projects", {})[project_key] = body
+            else:
+                stored["instance"] = body
+            write_json(self._settings_path(plugin_id), stored)
+
+    # --- contents --------------------------------------------------------------------------------------------
+    @staticmethod
+    def _inside(root: Path, rel: str) -> Path:
+        """``root / rel``, refusing paths that leave the plugin or touch its ``.git``."""
+        parts = [p for p in rel.replace("\\", "/").split("/") if p not in ("", ".")]
+        if not parts or ".." in parts or parts[0] == ".git":
+            raise invalid(f"Invalid plugin file path: {rel!r}",
+                          "a path relative to the plugin root, without '..' and outside .git, is needed")
+        return root.joinpath(*parts)
+
+    def archive(self, plugin_id: str) -> bytes:
+        """The plugin as a zip (what ``download_plugin_stream`` returns), without its git metadata."""
+        plugin = self.get(plugin_id)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(plugin.path.rglob("*")):
+                rel = path.relative_to(plugin.path)
+                if path.is_file() and rel.parts[0] != ".git":
+                    archive.write(path, rel.as_posix())
+        return buffer.getvalue()
+
+    def tree(self, plugin_id: str) -> list[dict]:
+        """``list_files()``: ``{name, path}`` per file, plus ``children`` for directories."""
+        plugin = self.get(plugin_id)
+
+        def walk(folder: Path) -> list[dict]:
+            entries = []
+            for path in sorted(folder.iterdir()):
+                if path.name == ".git":
+                    continue
+                rel = path.relative_to(plugin.path).as_posix()
+                entry = {"name": path.name, "path": rel}
+                if path.is_dir():
+                    entry["children"] = walk(path)
+                entries.append(entry)
+            return entries
+        return walk(plugin.path)
+
+    def read_file(self, plugin_id: str, rel: str) -> bytes:
+        plugin = self.get(plugin_id)
+        path = self._inside(plugin.path, rel)
+        if not path.is_file():
+            raise NotFound(f"Plugin file not found: {plugin_id}/{rel}", f"plugin {plugin_id} has no file {rel}")
+        return path.read_bytes()
+
+    def write_file(self, plugin_id: str, rel: str, content: bytes, author: str = "admin") -> None:
+        """``put_file`` on a development plugin: the file is written and committed in the plugin's repository."""
+        plugin = self.get_dev(plugin_id)
+        path = self._inside(plugin.path, rel)
+        if rel.strip("/") == "plugin.json":
+            try:
+                desc = json.loads(content)
+            except ValueError as exc:
+                raise invalid(f"Invalid plugin.json: {exc}") from None
+            if not isinstance(desc, dict) or desc.get("id") != plugin_id:
+                raise invalid(f"Invalid plugin.json: id must stay {plugin_id!r}")
+        with self.lock(plugin_id):
+            if path.is_dir():
+                raise invalid(f"Invalid plugin file path: {rel!r} is a directory")
+            write_file(path, content)
+            git(plugin.path, "add", "-A", author=author)
+            if not git(plugin.path, "diff", "--cached", "--quiet", check=False).ok:
+                git(plugin.path, "commit", "-q", "-m", f"Edited {rel} in plugin {plugin_id}", author=author)
