@@ -1,0 +1,108 @@
+"""Command line: parse flags and environment into ``Settings``, run, map the outcome to an exit status."""
+from __future__ import annotations
+
+import argparse
+import os
+import traceback
+from collections.abc import Mapping, Sequence
+from enum import IntEnum
+
+from . import pipeline
+from .errors import (
+    BundleRejected,
+    DeployError,
+    DeployFailed,
+    OutOfSync,
+    RollbackFailed,
+    TestsFailed,
+    TestsFailedRolledBack,
+    UsageError,
+)
+from .report import Reporter, RunSummary
+from .settings import Settings, certificate_file, register_arguments
+
+
+class ExitStatus(IntEnum):
+    """Exit statuses; each failure family has its own so a workflow (or a person) can tell them apart."""
+
+    OK = 0
+    ERROR = 1  # an unexpected failure: a DSS call or git command failed where no step expected it, or a bug
+    USAGE = 2  # bad or missing flag, environment variable or checkout (argparse uses 2 too)
+    OUT_OF_SYNC = 3  # DSS does not hold exactly the commit under test; nothing was deployed
+    BUNDLE_REJECTED = 4  # the bundle is missing, untested (release) or exported from other content
+    DEPLOY_FAILED = 5  # the deployment update failed, timed out or left the deployment unhealthy
+    TESTS_FAILED = 6  # tests.py failed; the bundle stays deployed (staging, manual modes, no earlier bundle)
+    TESTS_FAILED_ROLLED_BACK = 7  # tests.py failed in a release; the previous bundle is deployed again
+    ROLLBACK_FAILED = 8  # a release failed and the rollback failed too: production needs attention
+    INTERRUPTED = 130
+
+
+# Most specific first: the first family an error belongs to decides.
+_STATUS_BY_ERROR: tuple[tuple[type[DeployError], ExitStatus], ...] = (
+    (UsageError, ExitStatus.USAGE),
+    (OutOfSync, ExitStatus.OUT_OF_SYNC),
+    (BundleRejected, ExitStatus.BUNDLE_REJECTED),
+    (DeployFailed, ExitStatus.DEPLOY_FAILED),
+    (TestsFailedRolledBack, ExitStatus.TESTS_FAILED_ROLLED_BACK),
+    (TestsFailed, ExitStatus.TESTS_FAILED),
+    (RollbackFailed, ExitStatus.ROLLBACK_FAILED),
+)
+
+
+def exit_status_for(error: DeployError) -> ExitStatus:
+    return next((status for family, status in _STATUS_BY_ERROR if isinstance(error, family)), ExitStatus.ERROR)
+
+
+def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m dss_deploy",
+        description="Deploy a DSS project's bundle through the Project Deployer and run the repository's tests.py "
+                    "against it. API keys come from DSS_DESIGN_API_KEY and DSS_AUTOMATION_API_KEY only; an mTLS "
+                    "client certificate (PEM content) from DSS_CLIENT_CERTIFICATE.",
+        epilog="Exit statuses: " + ", ".join(f"{s.value} {s.name.lower()}" for s in ExitStatus),
+    )
+    register_arguments(parser, environ)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """Run the deploy script; answer the exit status."""
+    environ = os.environ if environ is None else environ
+    try:
+        args = build_parser(environ).parse_args(argv)
+    except SystemExit as exc:  # argparse printed the usage error (status 2) or the help (status 0)
+        return int(exc.code or 0)
+    reporter = Reporter(annotate=environ.get("GITHUB_ACTIONS") == "true")
+    try:
+        settings = Settings.from_args(args, environ)
+    except UsageError as exc:
+        reporter.fail(str(exc), exc.title)
+        return ExitStatus.USAGE
+    reporter.add_secrets(settings.secrets)
+    reporter.step(f"dss-deploy {settings.mode} of project {settings.project_key} on {settings.stage} "
+                  f"(infra {settings.infra_id})")
+    summary = RunSummary(settings.project_key, settings.mode, settings.stage, settings.commit_sha,
+                         settings.infra_id, run_url=settings.run_url)
+    status = ExitStatus.OK
+    try:
+        with certificate_file(settings, environ) as certificate:
+            pipeline.run(settings, reporter, summary, certificate, environ)
+    except DeployError as exc:
+        status = exit_status_for(exc)
+        summary.outcome, summary.error = exc.title.lower(), str(exc)
+        reporter.fail(str(exc), exc.title)
+    except KeyboardInterrupt:
+        status, summary.outcome, summary.error = ExitStatus.INTERRUPTED, "interrupted", "interrupted"
+        reporter.fail("interrupted", "Interrupted")
+    except Exception as exc:  # a bug: keep the traceback, redacted like everything else
+        status, summary.outcome = ExitStatus.ERROR, "internal error"
+        summary.error = f"{type(exc).__name__}: {exc}"
+        reporter.fail(f"internal error, please report it:\n{traceback.format_exc()}", "Internal error")
+    reporter.write_step_summary(summary, settings.summary_file)
+    reporter.write_outputs(summary, settings.output_file)
+    if status == ExitStatus.OK:
+        reporter.ok(f"{summary.outcome}: bundle {summary.bundle_id} on {settings.stage} "
+                    f"(deployment {summary.deployment_id}, {summary.health})")
+    else:
+        reporter.info(f"exit status {int(status)} ({status.name.lower()})")
+    return int(status)

@@ -1,0 +1,165 @@
+"""What the run tells people: progress lines, GitHub annotations, the step summary table and the step outputs.
+
+Everything printed or written goes through :meth:`Reporter.redact`, which blanks every secret value the settings
+hold (API keys, the git token, the certificate), whatever code produced the text.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+REDACTED = "***"
+
+
+@dataclass(frozen=True)
+class TestCounts:
+    """Totals read from the JUnit report."""
+
+    __test__ = False  # not a pytest class
+    total: int
+    failures: int
+    errors: int
+    skipped: int
+
+    @property
+    def passed(self) -> int:
+        return self.total - self.failures - self.errors - self.skipped
+
+    def describe(self) -> str:
+        return f"{self.passed} passed, {self.failures + self.errors} failed, {self.skipped} skipped"
+
+
+@dataclass
+class RunSummary:
+    """Facts gathered while the run goes; rendered as the step summary and the step outputs."""
+
+    project_key: str
+    mode: str
+    stage: str
+    commit_sha: str
+    infra_id: str
+    run_url: str | None = None
+    content_tree: str | None = None
+    bundle_id: str | None = None
+    bundle_source: str | None = None  # how the bundle was obtained: reused, exported, published …
+    deployment_id: str | None = None
+    previous_bundle: str | None = None
+    health: str | None = None
+    tests: TestCounts | None = None
+    tests_result: str | None = None  # passed / failed (exit status n) / not run
+    rollback: str | None = None
+    outcome: str = "not finished"
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def rows(self) -> list[tuple[str, str]]:
+        code = _code
+        tests = self.tests_result or "not run"
+        if self.tests is not None:
+            tests = f"{tests}: {self.tests.describe()}"
+        return [
+            ("Project", code(self.project_key)),
+            ("Mode / stage", f"{self.mode} / {self.stage}"),
+            ("Commit", code(self.commit_sha)),
+            ("Content tree", code(self.content_tree)),
+            ("Bundle", code(self.bundle_id) + (f" ({self.bundle_source})" if self.bundle_source else "")),
+            ("Deployment", code(self.deployment_id) + f" on infra {code(self.infra_id)}"),
+            ("Previous bundle", code(self.previous_bundle) if self.previous_bundle else "none"),
+            ("Health", self.health or "unknown"),
+            ("Tests", tests),
+            ("Rollback", self.rollback or "not needed"),
+        ]
+
+    def outputs(self) -> dict[str, str]:
+        return {"bundle-id": self.bundle_id or "", "deployment-id": self.deployment_id or "",
+                "previous-bundle-id": self.previous_bundle or "", "health": self.health or "",
+                "outcome": self.outcome}
+
+
+def _code(value: str | None) -> str:
+    return f"`{value}`" if value else "–"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+class Reporter:
+    """Progress lines on ``stream`` (flushed at once, so CI logs stream), annotations when in GitHub Actions."""
+
+    def __init__(self, secrets: list[str] | None = None, stream: TextIO | None = None, annotate: bool = False):
+        self.stream = stream or sys.stdout
+        self.annotate = annotate
+        self._secrets: list[str] = []
+        self.add_secrets(secrets or [])
+
+    def add_secrets(self, secrets: list[str]) -> None:
+        """Blank these values (and each long line of multi-line ones, e.g. PEM bodies) from all output."""
+        for secret in secrets:
+            parts = [secret] + [line.strip() for line in secret.splitlines() if len(line.strip()) >= 16]
+            self._secrets.extend(p for p in parts if p and p not in self._secrets)
+        self._secrets.sort(key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def _print(self, text: str) -> None:
+        print(self.redact(text), file=self.stream, flush=True)
+
+    def step(self, title: str) -> None:
+        self._print(f"==> {title}")
+
+    def ok(self, message: str) -> None:
+        self._print(f"  ✓ {message}")
+
+    def info(self, message: str) -> None:
+        self._print(f"    {message}")
+
+    def output_line(self, line: str) -> None:
+        """One line of a subprocess's output, as it arrives."""
+        self._print(f"    │ {line.rstrip()}")
+
+    def warn(self, message: str, title: str = "Warning") -> None:
+        self._print(f"  ! {message}")
+        self._annotation("warning", title, message)
+
+    def fail(self, message: str, title: str = "Error") -> None:
+        self._print(f"✗ {message}")
+        self._annotation("error", title, message)
+
+    def _annotation(self, level: str, title: str, message: str) -> None:
+        if self.annotate:
+            def escape(text: str) -> str:
+                return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            title = escape(title).replace(":", "%3A").replace(",", "%2C")
+            self._print(f"::{level} title={title}::{escape(message)}")
+
+    # --- files ------------------------------------------------------------------------------------------------
+    def write_step_summary(self, summary: RunSummary, path: Path | None) -> None:
+        """Append the run's markdown summary (a table) to ``path`` (``$GITHUB_STEP_SUMMARY``)."""
+        if path is None:
+            return
+        icon = "✅" if summary.error is None else "❌"
+        lines = [f"### {icon} DSS {summary.mode} on {summary.stage}: {summary.outcome}", "",
+                 "| | |", "|---|---|"]
+        lines += [f"| {name} | {_cell(value)} |" for name, value in summary.rows()]
+        if summary.run_url:
+            lines.append(f"| Run | {summary.run_url} |")
+        lines.append("")
+        lines += [f"> {_cell(note)}" for note in summary.notes]
+        if summary.error:
+            lines += ["", "```text", summary.error, "```"]
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(self.redact("\n".join(lines)) + "\n")
+
+    def write_outputs(self, summary: RunSummary, path: Path | None) -> None:
+        """Append ``name=value`` step outputs to ``path`` (``$GITHUB_OUTPUT``)."""
+        if path is None:
+            return
+        with path.open("a", encoding="utf-8") as handle:
+            for name, value in summary.outputs().items():
+                handle.write(self.redact(f"{name}={_cell(value)}") + "\n")

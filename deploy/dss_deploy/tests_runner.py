@@ -1,0 +1,97 @@
+"""Run the repository's tests.py with pytest against the automation node, streaming its output line by line.
+
+The pytest process gets a minimal environment: the automation node's URL and key (never the design node's key,
+nor anything else from this process's environment), the deployed project key, the certificate path, and what a
+Python process needs to run and reach the network (PATH, HOME, locale, temp dir, CA bundle and proxy variables).
+tests.py comes from the repository (from the pull request, on PR runs), so it only gets what it must have.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .report import Reporter, TestCounts
+from .settings import Settings
+
+PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT",
+                  "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR",
+                  "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy")
+
+
+@dataclass(frozen=True)
+class TestRun:
+    """pytest's exit status, the JUnit totals (None when pytest wrote no report) and whether it was stopped."""
+
+    __test__ = False  # not a pytest class
+    returncode: int
+    counts: TestCounts | None
+    timed_out: bool
+
+    @property
+    def passed(self) -> bool:
+        return self.returncode == 0 and not self.timed_out
+
+    def describe(self) -> str:
+        if self.timed_out:
+            return "stopped (timeout)"
+        return "passed" if self.passed else f"failed (pytest exit status {self.returncode})"
+
+
+def pytest_environment(settings: Settings, certificate: Path | None, environ: Mapping[str, str]) -> dict[str, str]:
+    """The whole environment of the pytest process."""
+    env = {name: environ[name] for name in PASSED_THROUGH if environ.get(name)}
+    env.update(DATAIKU_INSTANCE_URL=settings.automation_url, DATAIKU_API_KEY=settings.automation_api_key,
+               DATAIKU_PROJECT_KEY=settings.project_key, PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
+    if certificate is not None:
+        env["DATAIKU_CLIENT_CERTIFICATE"] = str(certificate)
+    if settings.insecure_tls:
+        env["DATAIKU_INSECURE_TLS"] = "1"
+    return env
+
+
+def read_junit(path: Path) -> TestCounts | None:
+    """Totals of a pytest JUnit report (``<testsuites>`` or a single ``<testsuite>``); None if unreadable."""
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        return None
+    suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+    total = {name: sum(int(s.get(name, 0)) for s in suites) for name in ("tests", "failures", "errors", "skipped")}
+    return TestCounts(total["tests"], total["failures"], total["errors"], total["skipped"])
+
+
+def run_tests(settings: Settings, certificate: Path | None, reporter: Reporter,
+              environ: Mapping[str, str]) -> TestRun:
+    """Run pytest on tests.py in the checkout; every output line is reported as soon as pytest prints it."""
+    settings.junit_file.parent.mkdir(parents=True, exist_ok=True)
+    settings.junit_file.unlink(missing_ok=True)  # never read a previous run's results
+    command = [sys.executable, "-m", "pytest", str(settings.tests_file), "-v", "-rfEs", "-p", "no:cacheprovider",
+               f"--junitxml={settings.junit_file}", "--rootdir", str(settings.repo_dir)]
+    reporter.info(f"$ pytest {settings.tests_file} --junitxml={settings.junit_file}")
+    process = subprocess.Popen(command, cwd=settings.repo_dir, env=pytest_environment(settings, certificate, environ),
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, encoding="utf-8", errors="replace", bufsize=1)
+    stopped = threading.Event()
+
+    def stop() -> None:
+        stopped.set()
+        process.kill()
+
+    timer = threading.Timer(settings.tests_timeout, stop)
+    timer.start()
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            reporter.output_line(line)
+        returncode = process.wait()
+    finally:
+        timer.cancel()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return TestRun(returncode, read_junit(settings.junit_file), stopped.is_set())
