@@ -1,0 +1,226 @@
+"""Figures for the Pulumi program at scale, on the DSS emulator with N synthetic projects (default 1,000).
+
+Prints: the DSS requests discovery makes (goal ≤ 3; a folder filter and plugin repositories on, the worst case),
+the program's time under Pulumi mocks against a bare loop that declares the same pulumi-github resources with the
+same inputs (goal ≤ 1.15×), and the resources per project (goal ≤ 14 with environment-scoped secrets). Each timing
+runs in a fresh interpreter against the same emulator (the Pulumi SDK slows down as one process accumulates runs,
+which would favour whichever side runs first). Nothing reaches GitHub; no Pulumi CLI is used.
+
+    .venv/bin/python bench/program.py [--projects N] [--repeat R]
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import hashlib
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import pulumi
+import pulumi_github as github
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from components.discovery import DssProject, ProjectFilter, discover, record_requests  # noqa: E402
+from components.mocks import MockRun, run_mocked  # noqa: E402
+from components.program import dss_client, environment_specs, run_program  # noqa: E402
+from components.settings import Settings, parse_settings  # noqa: E402
+from components.workflow_files import PR_STATUS_CHECK, WorkflowContext, project_workflow_files, starter_tests_py  # noqa: E402
+from dss_emulator.config import parse_config  # noqa: E402
+from dss_emulator.pytest_plugin import DEFAULT_CLUSTER  # noqa: E402
+from dss_emulator.server import EmulatorServer  # noqa: E402
+from dss_emulator.testing import EmulatorHandle  # noqa: E402
+
+GOAL_REQUESTS, GOAL_RATIO, GOAL_PER_PROJECT = 3, 1.15, 14
+
+
+def settings_for(dss: EmulatorHandle, **overrides: str) -> Settings:
+    return parse_settings({
+        "owner": "acme", "designUrl": dss.url("design"), "designApiKey": dss.admin_key("design"),
+        "stagingAutomationUrl": dss.url("staging"), "stagingInfraId": "staging", "stagingDesignApiKey": "s-d",
+        "stagingAutomationApiKey": "s-a", "prodAutomationUrl": dss.url("prod"), "prodInfraId": "prod",
+        "prodDesignApiKey": "p-d", "prodAutomationApiKey": "p-a", "deployActionRepository": "acme/dataiku-gitops",
+        "deployActionRef": "0123456789abcdef0123456789abcdef01234567", "projectFolder": "ROOT",
+        "maxDeletionsPerRun": "100000", **overrides})
+
+
+def bare_loop(settings: Settings, projects: list[DssProject], files: dict[str, dict[str, str]]):
+    """The same pulumi-github resources and inputs as the program, declared in one flat loop (no component, no
+    discovery, no rendering, no onboarding)."""
+    provider = github.Provider("github", owner=settings.owner)
+    environments = environment_specs(settings)
+    for project in projects:
+        name, repo_name = f"p-{project.key}", f"dss-{project.key.lower().replace('_', '-')}"
+        opts = pulumi.ResourceOptions(provider=provider)
+        replace_first = pulumi.ResourceOptions(provider=provider, delete_before_replace=True)
+        repo = github.Repository(
+            f"{name}-repo", name=repo_name, visibility="private", auto_init=True, archive_on_destroy=True,
+            description=f"Dataiku DSS project {project.key}: {project.name} (managed by dataiku-gitops)",
+            topics=["dataiku", "dss-project"], has_issues=True, has_wiki=False, has_projects=False,
+            has_discussions=False, allow_merge_commit=True, allow_squash_merge=False, allow_rebase_merge=False,
+            allow_auto_merge=False, delete_branch_on_merge=False, opts=opts)
+        default = github.BranchDefault(f"{name}-prod", repository=repo.name, branch="prod", rename=True, opts=opts)
+        previous: pulumi.Resource = default
+        for path, content in files[project.key].items():
+            overwrite = path != "tests.py"
+            previous = github.RepositoryFile(
+                f"{name}-{path}", repository=repo.name, branch=default.branch, file=path, content=content,
+                overwrite_on_create=overwrite,
+                commit_message=f"dataiku-gitops: {'update' if overwrite else 'add starter'} {path}",
+                opts=pulumi.ResourceOptions(provider=provider, depends_on=[previous]))
+        dev = github.Branch(f"{name}-dev", repository=repo.name, branch="dev", source_branch=default.branch,
+                            opts=pulumi.ResourceOptions(provider=provider, depends_on=[previous]))
+        github.BranchProtection(
+            f"{name}-protection", repository_id=repo.node_id, pattern="prod", enforce_admins=False,
+            allows_deletions=False, allows_force_pushes=False,
+            required_status_checks=[github.BranchProtectionRequiredStatusCheckArgs(strict=False,
+                                                                                   contexts=[PR_STATUS_CHECK])],
+            required_pull_request_reviews=[github.BranchProtectionRequiredPullRequestReviewArgs(
+                required_approving_review_count=1, dismiss_stale_reviews=True)],
+            opts=pulumi.ResourceOptions(provider=provider, depends_on=[dev]))
+        for variable, value in (("DSS_PROJECT_KEY", project.key), ("DSS_DESIGN_URL", settings.design_url)):
+            github.ActionsVariable(f"{name}-{variable}", repository=repo.name, variable_name=variable, value=value,
+                                   opts=replace_first)
+        for spec in environments:
+            production = spec.name == "production"
+            env = github.RepositoryEnvironment(
+                f"{name}-{spec.name}", repository=repo.name, environment=spec.name, prevent_self_review=False,
+                can_admins_bypass=not production,
+                deployment_branch_policy=github.RepositoryEnvironmentDeploymentBranchPolicyArgs(
+                    protected_branches=True, custom_branch_policies=False) if production else None, opts=opts)
+            for secret, value in spec.secrets.items():
+                github.ActionsEnvironmentSecret(f"{name}-{spec.name}-{secret}", repository=repo.name,
+                                                environment=env.environment, secret_name=secret, value=value,
+                                                opts=replace_first)
+            for variable, value in spec.variables.items():
+                github.ActionsEnvironmentVariable(f"{name}-{spec.name}-{variable}", repository=repo.name,
+                                                  environment=env.environment, variable_name=variable, value=value,
+                                                  opts=replace_first)
+
+
+async def _bare_program(settings: Settings, projects: list[DssProject], files: dict[str, dict[str, str]]) -> dict:
+    bare_loop(settings, projects, files)
+    return {}
+
+
+def _github_digest(run: MockRun) -> tuple[int, str]:
+    """Count and digest of the (type, inputs) multiset of pulumi-github resources: both sides must agree."""
+    items = sorted(json.dumps([r.type, r.inputs], sort_keys=True) for r in run.resources
+                   if r.type.startswith("github:index/"))
+    return len(items), hashlib.sha256("\n".join(items).encode()).hexdigest()
+
+
+def per_project(run: MockRun, key: str) -> dict[str, int]:
+    component = next(r for r in run.resources if r.name == f"dss-project-{key}")
+    kinds = Counter("DssGitRemote (dynamic)" if r.type.startswith("pulumi-python:dynamic")
+                    else r.type.rsplit(":", 1)[-1] for r in run.descendants(component.urn))
+    return dict(sorted(kinds.items()))
+
+
+def measure(side: str, dss: EmulatorHandle) -> dict:
+    """One timed run of ``side`` ("program" or "bare") in this (fresh) process."""
+    settings = settings_for(dss)
+    client = dss_client(settings)
+    sent = record_requests(client)
+    if side == "bare":  # discovery and rendering are the program's work, not the bare loop's
+        projects = list(discover(client, ProjectFilter(), True).projects)
+        files = {}
+        for p in projects:
+            ctx = WorkflowContext(p.key, f"dss-{p.key.lower().replace('_', '-')}", settings.owner,
+                                  settings.deploy_action, settings.deploy_action_ref)
+            files[p.key] = {**project_workflow_files(ctx), "tests.py": starter_tests_py(ctx)}
+        program = functools.partial(_bare_program, settings, projects, files)
+    else:
+        program = functools.partial(run_program, settings, client)
+    start = time.perf_counter()
+    run = run_mocked(program)
+    seconds = time.perf_counter() - start
+    count, digest = _github_digest(run)
+    result = {"seconds": seconds, "registrations": len(run.resources), "github": count, "digest": digest}
+    if side == "program":
+        org = run_mocked(functools.partial(run_program, settings_for(
+            dss, variableScope="organization", includeProjects='["SYNTH_00001"]')))
+        result.update(requests=sent, per_project=per_project(run, "SYNTH_00001"),
+                      per_project_org=per_project(org, "SYNTH_00001"))
+    return result
+
+
+class _RemoteCluster(EmulatorHandle):
+    """The parent's emulator seen from a measuring subprocess (URLs and admin keys only)."""
+
+    def __init__(self, urls: dict[str, str], keys: dict[str, str]):
+        self.urls, self.keys = urls, keys
+
+    def url(self, name: str = "design") -> str:
+        return self.urls[name]
+
+    def admin_key(self, name: str = "design") -> str:
+        return self.keys[name]
+
+
+def _measure_in_subprocess(side: str, dss: EmulatorHandle) -> dict:
+    names = ("design", "staging", "prod")
+    cluster = {"urls": {n: dss.url(n) for n in names}, "keys": {n: dss.admin_key(n) for n in names}}
+    proc = subprocess.run([sys.executable, __file__, "--measure", side], input=json.dumps(cluster), text=True,
+                          capture_output=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"measuring {side} failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--projects", type=int, default=1000, help="synthetic projects to create (default 1000)")
+    parser.add_argument("--repeat", type=int, default=1, help="timed runs of each side, alternating (best kept)")
+    parser.add_argument("--measure", choices=["program", "bare"], help=argparse.SUPPRESS)  # subprocess mode
+    args = parser.parse_args(argv)
+    if args.measure:
+        cluster = json.loads(sys.stdin.read())
+        print(json.dumps(measure(args.measure, _RemoteCluster(cluster["urls"], cluster["keys"]))))
+        return 0
+    with tempfile.TemporaryDirectory() as data_dir:
+        server = EmulatorServer(parse_config(dict(DEFAULT_CLUSTER, data_dir=data_dir))).start()
+        try:
+            dss = EmulatorHandle(server)
+            dss.control("design", "POST", "seed", {"synthetic": args.projects})
+            runs: dict[str, list[dict]] = {"bare": [], "program": []}
+            for _ in range(args.repeat):  # each side in a fresh interpreter: no state carried between runs
+                for side in ("bare", "program"):
+                    runs[side].append(_measure_in_subprocess(side, dss))
+        finally:
+            server.stop()
+    bare = min(runs["bare"], key=lambda r: r["seconds"])
+    program = min(runs["program"], key=lambda r: r["seconds"])
+    if (program["github"], program["digest"]) != (bare["github"], bare["digest"]):
+        print("error: the bare loop does not declare the same pulumi-github resources as the program", file=sys.stderr)
+        return 1
+    ratio = program["seconds"] / bare["seconds"]
+    counts, org_counts = program["per_project"], program["per_project_org"]
+    total, org_total = sum(counts.values()), sum(org_counts.values())
+    sent = program["requests"]
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    print(f"Pulumi program on {args.projects} synthetic DSS projects (emulator), under Pulumi mocks; each timing in a "
+          f"fresh interpreter, best of {args.repeat}")
+    print(f"  DSS requests for discovery: {len(sent)} ({', '.join(sent)}) "
+          f"— goal ≤ {GOAL_REQUESTS}: {verdict(len(sent) <= GOAL_REQUESTS)}")
+    print(f"  program: {program['seconds']:.1f} s ({program['registrations']} registrations, {program['github']} of "
+          f"them pulumi-github); bare loop declaring the same {bare['github']} pulumi-github resources: "
+          f"{bare['seconds']:.1f} s")
+    print(f"  program / bare loop: {ratio:.2f}x — goal ≤ {GOAL_RATIO}x: {verdict(ratio <= GOAL_RATIO)}")
+    print(f"  resources per project: {total} ({total - 1} pulumi-github + 1 DSS onboarding), "
+          f"{org_total} with variableScope=organization — goal ≤ {GOAL_PER_PROJECT}: "
+          f"{verdict(total <= GOAL_PER_PROJECT)} ({verdict(org_total <= GOAL_PER_PROJECT)} with organization scope)")
+    print("    " + ", ".join(f"{kind} {n}" for kind, n in counts.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

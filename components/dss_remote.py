@@ -1,0 +1,128 @@
+"""Onboarding as a resource: point a DSS project's git remote at its GitHub repository and push the dev branch.
+
+A Pulumi dynamic resource, so it happens in ``pulumi up`` (create / update) and never in a preview: ``check`` and
+``diff`` only compare values, they make no DSS call. The DSS API key is a secret input; it is not an output and no
+error message contains it.
+
+What create and update do, through dataikuapi on the design node (:func:`onboard`):
+
+1. ``set_remote(url)`` as ``origin`` and ``fetch()``;
+2. make the dev branch the project's current branch: created from HEAD when absent (the project's content does not
+   change); a local dev branch that is not the current one is an error, since switching would change the project;
+3. when GitHub already has the dev branch (the program creates it holding the generated workflows and tests.py),
+   ``pull`` it with rebase, so DSS's history contains those files and pull requests dev → prod share ancestry;
+4. ``push`` the dev branch; a refused push fails the resource with DSS's git output.
+
+Delete leaves the DSS project alone, on purpose: repositories are archived (not deleted) on destroy, the project's
+history stays where it is, and the usual reason for a delete is that the DSS project itself is gone. It also means
+the API key need not be kept in the state's outputs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import requests
+from dataikuapi import DSSClient
+from dataikuapi.utils import DataikuException
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ResourceProvider, UpdateResult
+
+REMOTE = "origin"
+_INPUTS = ("project_key", "remote_url", "branch", "design_url")
+_REPLACING = ("project_key", "design_url")  # another project: onboard it afresh
+
+
+class OnboardingError(Exception):
+    """DSS refused a step of the onboarding; the message names the project, the step and DSS's answer."""
+
+
+def onboard(client: DSSClient, project_key: str, remote_url: str, branch: str) -> str:
+    """Point ``project_key``'s ``origin`` at ``remote_url``, integrate and push ``branch``; return the pushed commit."""
+    git = client.get_project(project_key).get_project_git()
+    step = "set the git remote"
+    try:
+        git.set_remote(remote_url, name=REMOTE)
+        step = "fetch"
+        _succeeded(project_key, step, git.fetch())
+        step = "select the branch"
+        current = git.get_status().get("currentBranch")
+        if current != branch:
+            if branch in git.list_branches():
+                raise OnboardingError(f"DSS project {project_key}: its current branch is {current!r} but a local "
+                                      f"branch {branch!r} exists; switch the project to {branch!r} in DSS first")
+            step = f"create branch {branch}"
+            _succeeded(project_key, step, git.create_branch(branch))
+        if f"{REMOTE}/{branch}" in git.list_branches(remote=True):
+            step = f"pull --rebase {REMOTE}/{branch}"
+            _succeeded(project_key, step, git.pull(branch))
+        step = f"push {branch}"
+        _succeeded(project_key, step, git.push(branch))
+        step = "read the pushed commit"
+        return git.log(count=1)["entries"][0]["commit"]
+    except DataikuException as exc:
+        raise OnboardingError(f"DSS project {project_key}: could not {step}: {exc}") from None
+    except requests.RequestException as exc:
+        raise OnboardingError(f"DSS project {project_key}: could not {step}: {type(exc).__name__} reaching "
+                              f"{client.host}") from None
+
+
+def _succeeded(project_key: str, step: str, result: Any) -> None:
+    if isinstance(result, dict) and result.get("success") is False:
+        output = str(result.get("output") or result.get("logs") or "no output").strip()
+        raise OnboardingError(f"DSS project {project_key}: {step} failed: {output}")
+
+
+class DssGitRemoteProvider(ResourceProvider):
+    """Dynamic provider of :class:`DssGitRemote` (see the module docstring)."""
+
+    def check(self, _olds: dict, news: dict) -> CheckResult:
+        failures = [CheckFailure(name, f"{name} must be a non-empty string")
+                    for name in (*_INPUTS, "api_key") if not isinstance(news.get(name), str) or not news.get(name)]
+        return CheckResult(news, failures)
+
+    def diff(self, _id: str, olds: dict, news: dict) -> DiffResult:
+        changes = [name for name in _INPUTS if olds.get(name) != news.get(name)]
+        return DiffResult(changes=bool(changes), replaces=[n for n in changes if n in _REPLACING],
+                          delete_before_replace=False)
+
+    def create(self, props: dict) -> CreateResult:
+        return CreateResult(id_=props["project_key"], outs=self._apply(props))
+
+    def update(self, _id: str, _olds: dict, news: dict) -> UpdateResult:
+        return UpdateResult(outs=self._apply(news))
+
+    def delete(self, _id: str, _props: dict) -> None:
+        """Leave the DSS project and its remote as they are (module docstring: why)."""
+
+    @staticmethod
+    def _apply(props: dict) -> dict:
+        client = DSSClient(props["design_url"], props["api_key"])
+        commit = onboard(client, props["project_key"], props["remote_url"], props["branch"])
+        outs = {name: props[name] for name in _INPUTS}
+        outs["pushed_commit"] = commit
+        return outs
+
+
+@dataclass(frozen=True)
+class DssGitRemoteArgs:
+    project_key: str
+    remote_url: pulumi.Input[str]
+    branch: str
+    design_url: str
+    api_key: pulumi.Input[str]
+
+
+class DssGitRemote(pulumi.dynamic.Resource):
+    """A DSS project's git remote pointed at its repository, with the dev branch pushed there."""
+
+    project_key: pulumi.Output[str]
+    remote_url: pulumi.Output[str]
+    pushed_commit: pulumi.Output[str]
+    """The DSS commit the last create/update pushed."""
+
+    def __init__(self, name: str, args: DssGitRemoteArgs, opts: pulumi.ResourceOptions | None = None):
+        props = {"project_key": args.project_key, "remote_url": args.remote_url, "branch": args.branch,
+                 "design_url": args.design_url, "api_key": pulumi.Output.secret(args.api_key),
+                 "pushed_commit": None}
+        super().__init__(DssGitRemoteProvider(), name, props, opts)

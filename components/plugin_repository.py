@@ -1,0 +1,49 @@
+"""PluginRepository: the GitHub repository of one DSS dev plugin.
+
+The same shape as a project repository minus what a plugin pipeline does not use: the plugin workflows build and
+release the plugin from the repository alone, so there are no environments, DSS secrets or variables (nothing to
+leak), and no onboarding (dataikuapi has no API for a dev plugin's git remote: set it in DSS's plugin editor).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+
+from . import repository_parts as parts
+
+TYPE = "dataiku-gitops:index:PluginRepository"
+
+
+@dataclass(frozen=True)
+class PluginRepositoryArgs:
+    plugin_id: str
+    repository_name: str
+    description: str
+    policy: parts.RepositoryPolicy
+    status_check: str
+    """The plugin PR workflow job's name, required on prod."""
+    workflow_files: Mapping[str, str]
+    """Path → content, written in this order and kept up to date."""
+
+
+class PluginRepository(pulumi.ComponentResource):
+    """Repository, prod (default, protected) and dev branches, and the plugin workflows."""
+
+    repository_name: pulumi.Output[str]
+    """The repository's name."""
+    html_url: pulumi.Output[str]
+    """The repository's web URL."""
+
+    def __init__(self, name: str, args: PluginRepositoryArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(TYPE, name, {}, opts)
+        repo = parts.repository(name, args.repository_name, args.description, ["dataiku", "dss-plugin"],
+                                args.policy, self)
+        files = [parts.ManagedFile(path, content) for path, content in args.workflow_files.items()]
+        _, _, dev = parts.branches_and_files(name, repo, args.policy, files, self)
+        parts.protect_prod(name, repo, args.policy, args.status_check, dev, self)
+        parts.team_access(name, repo, args.policy, self)
+        self.repository_name = repo.name
+        self.html_url = repo.html_url
+        self.register_outputs({"repository_name": self.repository_name, "html_url": self.html_url})

@@ -1,0 +1,146 @@
+"""The program: settings → discovery → names → deletion guard → components → stack outputs.
+
+``__main__.py`` calls :func:`run_program` through ``pulumi.run``; tests, the offline plan and the bench call it under
+Pulumi mocks. Nothing here reads configuration: it all comes in through :class:`Settings`.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pulumi
+import pulumi_github as github
+from dataikuapi import DSSClient
+
+from . import deletion_guard, naming
+from . import repository_parts as parts
+from .discovery import DssPlugin, DssProject, ProjectFilter, discover
+from .dss_remote import DssGitRemoteArgs
+from .plugin_repository import PluginRepository, PluginRepositoryArgs
+from .project_repository import ProjectRepository, ProjectRepositoryArgs
+from .settings import Settings
+from .workflow_files import (
+    PLUGIN_STATUS_CHECK,
+    PR_STATUS_CHECK,
+    WorkflowContext,
+    plugin_workflow_files,
+    project_workflow_files,
+    starter_tests_py,
+)
+
+ORGANIZATION_VARIABLES = ("DSS_DESIGN_URL", "DSS_AUTOMATION_URL", "DSS_INFRA_ID")
+
+
+def dss_client(settings: Settings) -> DSSClient:
+    """The design-node client discovery and onboarding use."""
+    return DSSClient(settings.design_url, settings.design_api_key.get_secret_value())
+
+
+async def run_program(settings: Settings, client: DSSClient | None = None) -> dict[str, pulumi.Input]:
+    """Declare every repository; return the stack outputs.
+
+    Everything that can fail runs before the first managed resource is declared: discovery, naming, rendering
+    the workflows, and the deletion guard (which reads the last outputs through a StackReference).
+    """
+    inventory = discover(client or dss_client(settings),
+                         ProjectFilter(settings.include_projects, settings.exclude_projects, settings.required_tags,
+                                       settings.project_folder),
+                         settings.plugin_repositories)
+    names = naming.repository_names([p.key for p in inventory.projects], [p.id for p in inventory.plugins],
+                                    settings.repository_name_template, settings.plugin_repository_name_template)
+    policy = parts.RepositoryPolicy(settings.visibility, settings.archive_on_destroy, settings.dev_branch,
+                                    settings.prod_branch, settings.required_approvals, settings.team_grants)
+    environments = environment_specs(settings)
+    design_key = pulumi.Output.secret(settings.design_api_key.get_secret_value())
+    project_args = {p.key: _project_args(settings, policy, environments, design_key, p, names.projects[p.key])
+                    for p in inventory.projects}
+    plugin_args = {p.id: _plugin_args(settings, policy, p, names.plugins[p.id]) for p in inventory.plugins}
+    desired = deletion_guard.Managed(projects=names.projects, plugins=names.plugins)
+    removed = deletion_guard.check(await deletion_guard.read_previous(), desired, settings.max_deletions_per_run,
+                                   settings.plugin_repositories)
+    if removed:
+        pulumi.log.warn(f"{len(removed)} repositories are no longer managed and will be "
+                        f"{'archived' if settings.archive_on_destroy else 'DELETED'}: {', '.join(removed)}")
+
+    provider = github.Provider("github", owner=settings.owner)
+    opts = pulumi.ResourceOptions(providers={"github": provider})
+    if settings.variable_scope == "organization":
+        _organization_variables(settings, opts)
+    projects = {key: ProjectRepository(f"dss-project-{key}", args, opts) for key, args in project_args.items()}
+    plugins = {key: PluginRepository(f"dss-plugin-{key}", args, opts) for key, args in plugin_args.items()}
+    return {deletion_guard.PROJECTS_OUTPUT: _summary(projects), deletion_guard.PLUGINS_OUTPUT: _summary(plugins)}
+
+
+def _summary(components: Mapping[str, ProjectRepository | PluginRepository]) -> dict[str, pulumi.Input]:
+    return {key: {"repository": c.repository_name, "url": c.html_url} for key, c in components.items()}
+
+
+def _workflow_context(settings: Settings, key: str, repository: str) -> WorkflowContext:
+    try:
+        return WorkflowContext(dss_key=key, repository=repository, owner=settings.owner,
+                               deploy_action=settings.deploy_action, deploy_action_ref=settings.deploy_action_ref,
+                               dev_branch=settings.dev_branch, prod_branch=settings.prod_branch)
+    except ValueError as exc:
+        raise naming.NamingError(f"{key}: cannot render its workflows: {exc}") from None
+
+
+def environment_specs(settings: Settings) -> tuple[parts.EnvironmentSpec, ...]:
+    """`staging` and `production`, each holding only its own stage's keys (secrets) and settings (variables).
+
+    In organization scope the staging settings are organization variables and only production overrides them.
+    """
+    specs = []
+    for stage in settings.stages:
+        secrets = {"DSS_DESIGN_API_KEY": pulumi.Output.secret(stage.design_api_key.get_secret_value()),
+                   "DSS_AUTOMATION_API_KEY": pulumi.Output.secret(stage.automation_api_key.get_secret_value())}
+        if settings.client_certificate is not None:
+            secrets["DSS_CLIENT_CERTIFICATE"] = pulumi.Output.secret(settings.client_certificate.get_secret_value())
+        production = stage.environment == "production"
+        variables = {"DSS_AUTOMATION_URL": stage.automation_url, "DSS_INFRA_ID": stage.infra_id}
+        if settings.variable_scope == "organization" and not production:
+            variables = {}
+        specs.append(parts.EnvironmentSpec(
+            name=stage.environment, secrets=secrets, variables=variables, prod_branch_only=production,
+            reviewer_users=settings.production_reviewer_users if production else (),
+            reviewer_teams=settings.production_reviewer_teams if production else ()))
+    return tuple(specs)
+
+
+def _organization_variables(settings: Settings, opts: pulumi.ResourceOptions) -> None:
+    """DSS_DESIGN_URL and the staging settings, once for the whole organization (non-secret values)."""
+    staging = settings.stages[0]
+    values = {"DSS_DESIGN_URL": settings.design_url, "DSS_AUTOMATION_URL": staging.automation_url,
+              "DSS_INFRA_ID": staging.infra_id}
+    visibility = "all" if settings.visibility == "public" else "private"
+    for name in ORGANIZATION_VARIABLES:
+        github.ActionsOrganizationVariable(f"org-var-{name}", variable_name=name, value=values[name],
+                                           visibility=visibility,
+                                           opts=pulumi.ResourceOptions.merge(
+                                               opts, pulumi.ResourceOptions(delete_before_replace=True)))
+
+
+def _project_args(settings: Settings, policy: parts.RepositoryPolicy, environments: tuple[parts.EnvironmentSpec, ...],
+                  design_key: pulumi.Output[str], project: DssProject, repository: str) -> ProjectRepositoryArgs:
+    ctx = _workflow_context(settings, project.key, repository)
+    variables = {"DSS_PROJECT_KEY": project.key}
+    if settings.variable_scope == "repository":
+        variables["DSS_DESIGN_URL"] = settings.design_url
+    summary = f": {project.short_desc or project.name}" if (project.short_desc or project.name) != project.key else ""
+    return ProjectRepositoryArgs(
+        project_key=project.key, repository_name=repository,
+        description=f"Dataiku DSS project {project.key}{summary} (managed by dataiku-gitops)",
+        policy=policy, status_check=PR_STATUS_CHECK, workflow_files=project_workflow_files(ctx),
+        starter_tests=starter_tests_py(ctx), variables=variables, environments=environments,
+        onboarding=DssGitRemoteArgs(
+            project_key=project.key, remote_url=naming.remote_url(settings.git_remote_url_template, settings.owner,
+                                                                  repository),
+            branch=settings.dev_branch, design_url=settings.design_url,
+            api_key=design_key))
+
+
+def _plugin_args(settings: Settings, policy: parts.RepositoryPolicy, plugin: DssPlugin,
+                 repository: str) -> PluginRepositoryArgs:
+    ctx = _workflow_context(settings, plugin.id, repository)
+    return PluginRepositoryArgs(
+        plugin_id=plugin.id, repository_name=repository,
+        description=f"Dataiku DSS plugin {plugin.id}: {plugin.label} (managed by dataiku-gitops)",
+        policy=policy, status_check=PLUGIN_STATUS_CHECK, workflow_files=plugin_workflow_files(ctx))

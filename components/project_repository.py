@@ -1,0 +1,62 @@
+"""ProjectRepository: the GitHub repository of one DSS project, with everything its pipeline needs."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+
+from . import repository_parts as parts
+from .dss_remote import DssGitRemote, DssGitRemoteArgs
+
+TYPE = "dataiku-gitops:index:ProjectRepository"
+
+
+@dataclass(frozen=True)
+class ProjectRepositoryArgs:
+    """Plain values and secret Inputs; the component reads no configuration itself."""
+
+    project_key: str
+    repository_name: str
+    description: str
+    policy: parts.RepositoryPolicy
+    status_check: str
+    """The PR workflow job's name, required on prod."""
+    workflow_files: Mapping[str, str]
+    """Path → content, written in this order and kept up to date."""
+    starter_tests: str
+    """tests.py, created if absent and never overwritten."""
+    variables: Mapping[str, str]
+    """Repository variables (DSS_PROJECT_KEY, and DSS_DESIGN_URL unless it is an organization variable)."""
+    environments: tuple[parts.EnvironmentSpec, ...]
+    onboarding: DssGitRemoteArgs | None = None
+    """Point the DSS project's git remote at the repository and push dev; None = leave DSS alone."""
+
+
+class ProjectRepository(pulumi.ComponentResource):
+    """Repository, prod (default, protected) and dev branches, environments `staging` / `production` with
+    environment-scoped DSS secrets, variables, the generated workflows and tests.py, and the DSS onboarding."""
+
+    repository_name: pulumi.Output[str]
+    """The repository's name."""
+    html_url: pulumi.Output[str]
+    """The repository's web URL."""
+
+    def __init__(self, name: str, args: ProjectRepositoryArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(TYPE, name, {}, opts)
+        repo = parts.repository(name, args.repository_name, args.description, ["dataiku", "dss-project"],
+                                args.policy, self)
+        files = [parts.ManagedFile(path, content) for path, content in args.workflow_files.items()]
+        files.append(parts.ManagedFile("tests.py", args.starter_tests, overwrite=False))
+        _, _, dev = parts.branches_and_files(name, repo, args.policy, files, self)
+        parts.protect_prod(name, repo, args.policy, args.status_check, dev, self)
+        parts.team_access(name, repo, args.policy, self)
+        parts.repository_variables(name, repo, args.variables, self)
+        for spec in args.environments:
+            parts.environment(name, repo, spec, self)
+        if args.onboarding is not None:
+            DssGitRemote(f"{name}-dss-remote", args.onboarding, opts=pulumi.ResourceOptions(parent=self,
+                                                                                           depends_on=[dev]))
+        self.repository_name = repo.name
+        self.html_url = repo.html_url
+        self.register_outputs({"repository_name": self.repository_name, "html_url": self.html_url})

@@ -1,0 +1,149 @@
+"""The GitHub resources every generated repository is made of; the two components compose them.
+
+Order on a new repository: Repository (auto_init: branch ``main``) → BranchDefault renames it to prod → the managed
+files, one after the other on prod (parallel writes to one branch fail with 409) → Branch dev from prod, so dev
+starts with the workflows and tests.py → protection of prod. Environments, secrets and variables only need the
+repository.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import pulumi
+import pulumi_github as github
+
+from .settings import TeamGrant
+
+
+@dataclass(frozen=True)
+class RepositoryPolicy:
+    """How every generated repository is set up (one value for the whole stack)."""
+
+    visibility: str = "private"
+    archive_on_destroy: bool = True
+    dev_branch: str = "dev"
+    prod_branch: str = "prod"
+    required_approvals: int = 1
+    teams: tuple[TeamGrant, ...] = ()
+
+
+@dataclass(frozen=True)
+class ManagedFile:
+    """A file the program writes on the prod branch; ``overwrite=False`` = created once, never updated or deleted."""
+
+    path: str
+    content: str
+    overwrite: bool = True
+
+
+@dataclass(frozen=True)
+class EnvironmentSpec:
+    """A GitHub environment with its own secrets and variables."""
+
+    name: str
+    secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    variables: Mapping[str, str] = field(default_factory=dict)
+    prod_branch_only: bool = False
+    reviewer_users: tuple[int, ...] = ()
+    reviewer_teams: tuple[int, ...] = ()
+
+
+def repository(prefix: str, name: str, description: str, topics: Sequence[str], policy: RepositoryPolicy,
+               parent: pulumi.Resource) -> github.Repository:
+    """The repository: explicit name (no autonaming), archived on destroy, merge commits only.
+
+    Merge commits only (no squash / rebase) keep every dev commit in prod's history, so the next pull request
+    dev → prod shares ancestry and DSS never has to pull prod back; dev is never deleted on merge.
+    """
+    return github.Repository(
+        f"{prefix}-repo", name=name, description=description[:350], visibility=policy.visibility,
+        auto_init=True, archive_on_destroy=policy.archive_on_destroy, topics=list(topics),
+        has_issues=True, has_wiki=False, has_projects=False, has_discussions=False,
+        allow_merge_commit=True, allow_squash_merge=False, allow_rebase_merge=False, allow_auto_merge=False,
+        delete_branch_on_merge=False,
+        opts=pulumi.ResourceOptions(parent=parent))
+
+
+def branches_and_files(prefix: str, repo: github.Repository, policy: RepositoryPolicy, files: Sequence[ManagedFile],
+                       parent: pulumi.Resource) -> tuple[github.BranchDefault, list[github.RepositoryFile],
+                                                         github.Branch]:
+    """prod as default branch (auto_init's ``main`` renamed), the files written in sequence on it, then dev."""
+    default = github.BranchDefault(f"{prefix}-prod-branch", repository=repo.name, branch=policy.prod_branch,
+                                   rename=True, opts=pulumi.ResourceOptions(parent=parent))
+    written: list[github.RepositoryFile] = []
+    previous: pulumi.Resource = default
+    for managed in files:
+        written.append(github.RepositoryFile(
+            f"{prefix}-file-{PurePosixPath(managed.path).name}", repository=repo.name, branch=default.branch,
+            file=managed.path, content=managed.content, overwrite_on_create=managed.overwrite,
+            commit_message=f"dataiku-gitops: {'update' if managed.overwrite else 'add starter'} {managed.path}",
+            opts=pulumi.ResourceOptions(
+                parent=parent, depends_on=[previous],
+                ignore_changes=None if managed.overwrite else ["content", "commit_message", "overwrite_on_create"],
+                retain_on_delete=not managed.overwrite)))
+        previous = written[-1]
+    dev = github.Branch(f"{prefix}-dev-branch", repository=repo.name, branch=policy.dev_branch,
+                        source_branch=default.branch, opts=pulumi.ResourceOptions(parent=parent, depends_on=[previous]))
+    return default, written, dev
+
+
+def protect_prod(prefix: str, repo: github.Repository, policy: RepositoryPolicy, status_check: str,
+                 after: pulumi.Resource, parent: pulumi.Resource) -> github.BranchProtection:
+    """prod: pull requests with approvals and the PR workflow's check, no force-push, no deletion.
+
+    Classic protection (not a ruleset) so that (a) the `production` environment can accept "protected branches
+    only" — prod being the only one — without a policy resource per repository, and (b) the identity running
+    Pulumi, a repository admin, can still update the managed files (``enforce_admins=False``). ``strict=False``:
+    requiring dev to be up to date with prod would make GitHub commit on dev, which DSS would then have to pull.
+    """
+    return github.BranchProtection(
+        f"{prefix}-prod-protection", repository_id=repo.node_id, pattern=policy.prod_branch,
+        enforce_admins=False, allows_deletions=False, allows_force_pushes=False,
+        required_status_checks=[github.BranchProtectionRequiredStatusCheckArgs(strict=False, contexts=[status_check])],
+        required_pull_request_reviews=[github.BranchProtectionRequiredPullRequestReviewArgs(
+            required_approving_review_count=policy.required_approvals, dismiss_stale_reviews=True)],
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[after]))
+
+
+def team_access(prefix: str, repo: github.Repository, policy: RepositoryPolicy,
+                parent: pulumi.Resource) -> list[github.TeamRepository]:
+    """One additive grant per configured team (numeric ids: a slug would make Pulumi revoke and re-grant)."""
+    return [github.TeamRepository(f"{prefix}-team-{grant.team_id}", team_id=str(grant.team_id),
+                                  repository=repo.name, permission=grant.permission,
+                                  opts=pulumi.ResourceOptions(parent=parent))
+            for grant in policy.teams]
+
+
+def environment(prefix: str, repo: github.Repository, spec: EnvironmentSpec,
+                parent: pulumi.Resource) -> tuple[github.RepositoryEnvironment, list[pulumi.CustomResource]]:
+    """The environment, then its secrets and variables (replaced delete-first: create-then-delete of a
+    same-named secret or variable deletes the new one)."""
+    reviewers = spec.reviewer_users or spec.reviewer_teams
+    env = github.RepositoryEnvironment(
+        f"{prefix}-env-{spec.name}", repository=repo.name, environment=spec.name,
+        reviewers=[github.RepositoryEnvironmentReviewerArgs(users=list(spec.reviewer_users),
+                                                            teams=list(spec.reviewer_teams))] if reviewers else None,
+        prevent_self_review=bool(reviewers), can_admins_bypass=not spec.prod_branch_only,
+        deployment_branch_policy=github.RepositoryEnvironmentDeploymentBranchPolicyArgs(
+            protected_branches=True, custom_branch_policies=False) if spec.prod_branch_only else None,
+        opts=pulumi.ResourceOptions(parent=parent))
+    children: list[pulumi.CustomResource] = []
+    replace_first = pulumi.ResourceOptions(parent=parent, delete_before_replace=True)
+    for secret_name, value in spec.secrets.items():
+        children.append(github.ActionsEnvironmentSecret(
+            f"{prefix}-{spec.name}-secret-{secret_name}", repository=repo.name, environment=env.environment,
+            secret_name=secret_name, value=value, opts=replace_first))
+    for variable_name, value in spec.variables.items():
+        children.append(github.ActionsEnvironmentVariable(
+            f"{prefix}-{spec.name}-var-{variable_name}", repository=repo.name, environment=env.environment,
+            variable_name=variable_name, value=value, opts=replace_first))
+    return env, children
+
+
+def repository_variables(prefix: str, repo: github.Repository, variables: Mapping[str, str],
+                         parent: pulumi.Resource) -> list[github.ActionsVariable]:
+    return [github.ActionsVariable(f"{prefix}-var-{name}", repository=repo.name, variable_name=name, value=value,
+                                   opts=pulumi.ResourceOptions(parent=parent, delete_before_replace=True))
+            for name, value in variables.items()]

@@ -1,0 +1,394 @@
+"""The program's configuration: Pulumi.yaml's typed schema → one validated, frozen :class:`Settings`.
+
+Pulumi.yaml is the single source of keys, types, defaults and secret flags; the pydantic model below adds the rules.
+Every problem is reported as ONE line ``"<configKey>: <reason> (got <value>)"`` before any resource is declared;
+secret values are never echoed (shown as ``[secret]``).
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlparse
+
+import pulumi
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from . import naming
+
+PROJECT_FILE = Path(__file__).resolve().parent.parent / "Pulumi.yaml"
+SECRET_SHOWN = "[secret]"
+MAX_REVIEWERS = 6  # GitHub's limit of required reviewers on an environment
+
+
+class ConfigError(pulumi.RunError):
+    """Invalid configuration; the message is one line naming the key and the (non-secret) value."""
+
+
+@dataclass(frozen=True)
+class ConfigKey:
+    """One key of Pulumi.yaml's config schema."""
+
+    name: str
+    type: str
+    secret: bool
+    has_default: bool
+    default: Any
+
+
+@functools.cache
+def config_schema(path: Path = PROJECT_FILE) -> dict[str, ConfigKey]:
+    """The config keys declared in Pulumi.yaml, in declaration order."""
+    project = yaml.safe_load(path.read_text())
+    return {name: ConfigKey(name, spec["type"], bool(spec.get("secret")), "default" in spec, spec.get("default"))
+            for name, spec in project["config"].items()}
+
+
+def project_name(path: Path = PROJECT_FILE) -> str:
+    return yaml.safe_load(path.read_text())["name"]
+
+
+# ---------------------------------------------------------------------------------------------- field rules
+
+_SHA = re.compile(r"[0-9a-f]{40}")
+_OWNER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+_REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+_BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,199}")
+_GLOB = re.compile(r"[A-Za-z0-9_*?\[\]!-]+")
+_PERMISSIONS = ("pull", "triage", "push", "maintain", "admin")
+
+
+def _http_url(value: str) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ValueError("must be an http(s) URL such as https://dss.example.com:11200")
+    if parsed.username or parsed.password:
+        raise ValueError("must not embed credentials")
+    if parsed.query or parsed.fragment:
+        raise ValueError("must not carry a query or a fragment")
+    try:
+        parsed.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise ValueError("has an invalid port") from None
+    return value.rstrip("/")
+
+
+def _non_empty(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _owner(value: str) -> str:
+    if not _OWNER.fullmatch(value):
+        raise ValueError("must be a GitHub user or organization name (letters, digits, single '-')")
+    return value
+
+
+def _glob(value: str) -> str:
+    """A project key glob: key characters plus * ? [..] (! negates a set); brackets must close."""
+    if not _GLOB.fullmatch(value):
+        raise ValueError(f"{value!r} is not a project key glob (letters, digits, _ - * ? [ ] !)")
+    depth = 0
+    for char in value:
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if depth not in (0, 1):
+            raise ValueError(f"{value!r} is not a valid glob: unbalanced '[' / ']'")
+    if depth:
+        raise ValueError(f"{value!r} is not a valid glob: unclosed '['")
+    return value
+
+
+def _tag(value: str) -> str:
+    if not value.strip():
+        raise ValueError("tags must not be empty strings")
+    return value
+
+
+def _branch(value: str) -> str:
+    if not _BRANCH.fullmatch(value) or ".." in value or "//" in value or value.endswith((".", "/", ".lock")):
+        raise ValueError("must be a git branch name (letters, digits, '.', '_', '-', '/')")
+    return value
+
+
+def _name_template(value: str) -> str:
+    naming.check_template(value)
+    return value
+
+
+def _sha(value: str) -> str:
+    if not _SHA.fullmatch(value):
+        raise ValueError("must be a full 40-character lowercase hex commit SHA (tags and branches can move)")
+    return value
+
+
+def _action_repository(value: str) -> str:
+    owner, _, repo = value.partition("/")
+    if not (_OWNER.fullmatch(owner) and _REPO.fullmatch(repo)) or repo in (".", ".."):
+        raise ValueError("must be '<owner>/<repository>'")
+    return value
+
+
+def _remote_template(value: str) -> str:
+    naming.check_remote_template(value)
+    return value
+
+
+def _certificate(value: SecretStr | None) -> SecretStr | None:
+    if value is None or not value.get_secret_value().strip():
+        return None
+    text = value.get_secret_value()
+    if "-----BEGIN CERTIFICATE-----" not in text or "-----END CERTIFICATE-----" not in text:
+        raise ValueError("must be a PEM certificate (-----BEGIN CERTIFICATE----- ...)")
+    return value
+
+
+def _secret(value: SecretStr) -> SecretStr:
+    if not value.get_secret_value().strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+@dataclass(frozen=True)
+class TeamGrant:
+    """A team given a permission on every generated repository."""
+
+    team_id: int
+    permission: str
+
+
+def _team(value: str) -> TeamGrant:
+    team, _, permission = value.partition(":")
+    if not team.isdigit() or int(team) <= 0:
+        raise ValueError(f"{value!r} must be '<numeric team id>:<permission>'")
+    if permission not in _PERMISSIONS:
+        raise ValueError(f"{value!r} has an unknown permission; use one of {', '.join(_PERMISSIONS)}")
+    return TeamGrant(int(team), permission)
+
+
+def _team_spec(value: str) -> str:
+    _team(value)
+    return value
+
+
+def _positive_id(value: int) -> int:
+    if value <= 0:
+        raise ValueError("ids must be positive integers")
+    return value
+
+
+Url = Annotated[str, AfterValidator(_http_url)]
+Text = Annotated[str, AfterValidator(_non_empty)]
+Secret = Annotated[SecretStr, AfterValidator(_secret)]
+Branch = Annotated[str, AfterValidator(_branch)]
+NameTemplate = Annotated[str, AfterValidator(_name_template)]
+GitHubId = Annotated[int, AfterValidator(_positive_id)]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One deployment stage as a GitHub environment sees it."""
+
+    environment: str  # GitHub environment name
+    automation_url: str
+    infra_id: str
+    design_api_key: SecretStr
+    automation_api_key: SecretStr
+
+
+class Settings(BaseModel):
+    """The whole validated configuration (field ``design_url`` is config key ``designUrl``, and so on)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", alias_generator=to_camel, populate_by_name=True,
+                              hide_input_in_errors=True)
+
+    owner: Annotated[str, AfterValidator(_owner)]
+    design_url: Url
+    design_api_key: Secret
+    staging_automation_url: Url
+    staging_infra_id: Text
+    staging_design_api_key: Secret
+    staging_automation_api_key: Secret
+    prod_automation_url: Url
+    prod_infra_id: Text
+    prod_design_api_key: Secret
+    prod_automation_api_key: Secret
+    include_projects: tuple[Annotated[str, AfterValidator(_glob)], ...]
+    exclude_projects: tuple[Annotated[str, AfterValidator(_glob)], ...]
+    required_tags: tuple[Annotated[str, AfterValidator(_tag)], ...]
+    project_folder: str
+    repository_name_template: NameTemplate
+    plugin_repository_name_template: NameTemplate
+    visibility: Literal["private", "internal", "public"]
+    dev_branch: Branch
+    prod_branch: Branch
+    required_approvals: int
+    production_reviewer_users: tuple[GitHubId, ...]
+    production_reviewer_teams: tuple[GitHubId, ...]
+    teams: tuple[Annotated[str, AfterValidator(_team_spec)], ...]
+    archive_on_destroy: bool
+    max_deletions_per_run: int
+    plugin_repositories: bool
+    deploy_action_repository: Annotated[str, AfterValidator(_action_repository)]
+    deploy_action_ref: Annotated[str, AfterValidator(_sha)]
+    client_certificate: Annotated[SecretStr | None, AfterValidator(_certificate)]
+    git_remote_url_template: Annotated[str, AfterValidator(_remote_template)]
+    variable_scope: Literal["repository", "organization"]
+
+    @field_validator("include_projects")
+    @classmethod
+    def _some_include(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("must list at least one glob (\"*\" = every project)")
+        return value
+
+    @field_validator("prod_branch")
+    @classmethod
+    def _branches_differ(cls, value: str, info: ValidationInfo) -> str:
+        if value == info.data.get("dev_branch"):
+            raise ValueError("must differ from devBranch")
+        return value
+
+    @field_validator("required_approvals")
+    @classmethod
+    def _approvals(cls, value: int) -> int:
+        if not 0 <= value <= 6:
+            raise ValueError("must be between 0 and 6")
+        return value
+
+    @field_validator("production_reviewer_teams")
+    @classmethod
+    def _reviewer_count(cls, value: tuple[int, ...], info: ValidationInfo) -> tuple[int, ...]:
+        if len(value) + len(info.data.get("production_reviewer_users", ())) > MAX_REVIEWERS:
+            raise ValueError(f"productionReviewerUsers and productionReviewerTeams hold at most {MAX_REVIEWERS} "
+                             "ids together")
+        return value
+
+    @field_validator("max_deletions_per_run")
+    @classmethod
+    def _non_negative(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError("must be 0 or more")
+        return value
+
+    # ------------------------------------------------------------------------------------------- views
+
+    @property
+    def stages(self) -> tuple[Stage, Stage]:
+        """The `staging` and `production` environments, each with its own stage's values only."""
+        return (Stage("staging", self.staging_automation_url, self.staging_infra_id, self.staging_design_api_key,
+                      self.staging_automation_api_key),
+                Stage("production", self.prod_automation_url, self.prod_infra_id, self.prod_design_api_key,
+                      self.prod_automation_api_key))
+
+    @property
+    def team_grants(self) -> tuple[TeamGrant, ...]:
+        return tuple(_team(t) for t in self.teams)
+
+    @property
+    def deploy_action(self) -> str:
+        """The composite action the generated workflows call (the platform repository's deploy/ directory)."""
+        return f"{self.deploy_action_repository}/deploy"
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret value (tests use it to prove none leaks)."""
+        values = [getattr(self, f) for f in type(self).model_fields if isinstance(getattr(self, f), SecretStr)]
+        return [v.get_secret_value() for v in values]
+
+
+# ---------------------------------------------------------------------------------------------- parsing
+
+_TYPE_MESSAGES = {
+    "int_parsing": "must be an integer", "int_type": "must be an integer", "int_from_float": "must be an integer",
+    "bool_parsing": "must be true or false", "bool_type": "must be true or false",
+    "string_type": "must be a string", "tuple_type": "must be a list", "missing": "is required",
+}
+
+
+_URL_USERINFO = re.compile(r"(://)[^/@]*@")
+
+
+def _shown(key: str, value: Any, schema: Mapping[str, ConfigKey]) -> str:
+    """How a value appears in an error: secrets, unknown keys and URL passwords are never echoed."""
+    if key not in schema:
+        return "[hidden]"  # an unknown key may be a misspelt secret
+    if schema[key].secret:
+        return SECRET_SHOWN
+    return _URL_USERINFO.sub(r"\1***@", repr(value))
+
+
+def parse_settings(raw: Mapping[str, Any]) -> Settings:
+    """Validate raw config values (strings as Pulumi gives them, or already typed) into :class:`Settings`.
+
+    Missing keys take Pulumi.yaml's default; keys without default are required. Raises :class:`ConfigError`.
+    """
+    schema = config_schema()
+    for key, value in raw.items():
+        if key not in schema:
+            raise ConfigError(f"{key}: unknown configuration key, see Pulumi.yaml for the keys "
+                              f"(got {_shown(key, value, schema)})")
+    values: dict[str, Any] = {}
+    for key, spec in schema.items():
+        value = raw.get(key)
+        if value is None or (value == "" and spec.type != "string"):
+            if not spec.has_default:
+                raise ConfigError(f"{key}: is required (got nothing)")
+            value = spec.default
+        if spec.type == "array" and isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise ConfigError(f"{key}: must be a JSON list (got {_shown(key, value, schema)})") from None
+        if spec.type == "array" and not isinstance(value, list | tuple):
+            raise ConfigError(f"{key}: must be a list (got {_shown(key, value, schema)})")
+        if spec.type == "string" and not spec.has_default and isinstance(value, str) and not value.strip():
+            raise ConfigError(f"{key}: is required (got {_shown(key, value, schema)})")
+        values[key] = value
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        raise _config_error(exc, values, schema) from None
+
+
+def _config_error(exc: ValidationError, values: Mapping[str, Any], schema: Mapping[str, ConfigKey]) -> ConfigError:
+    error = exc.errors(include_url=False, include_context=False)[0]
+    key = str(error["loc"][0])
+    reason = _TYPE_MESSAGES.get(error["type"], error["msg"].removeprefix("Value error, "))
+    if error["type"] == "literal_error":
+        reason = reason.replace("Input should be", "must be")
+    if len(error["loc"]) > 1 and error["type"] in _TYPE_MESSAGES:
+        reason = f"item {error['loc'][1]} {reason}"
+    return ConfigError(f"{key}: {reason} (got {_shown(key, values.get(key), schema)})")
+
+
+def load_settings(config: pulumi.Config | None = None) -> Settings:
+    """Read every key of this project's config once (plain and secret alike) and validate it.
+
+    Secret values stay ``SecretStr`` in :class:`Settings` and enter resources only as ``Output.secret``.
+    """
+    config = config or pulumi.Config()
+    prefix = f"{config.name}:"
+    keys = list(config_schema()) + sorted(k[len(prefix):] for k in _configured_keys() if k.startswith(prefix))
+    raw = {key: config.get(key) for key in dict.fromkeys(keys)}
+    return parse_settings({key: value for key, value in raw.items() if value is not None})
+
+
+def _configured_keys() -> set[str]:
+    """Every config key the engine passed in (to catch misspelt keys, which would silently take a default)."""
+    from pulumi.runtime import config as runtime_config
+
+    return set(runtime_config.CONFIG.get()) | set(runtime_config.get_config_env())

@@ -1,0 +1,136 @@
+"""Onboarding: the dynamic provider, called directly against the emulator, pushes DSS's dev branch to a bare repo.
+
+The "GitHub repository" is a local bare repository; the remote URL is its path.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from components.dss_remote import DssGitRemoteProvider, OnboardingError
+
+_ENV = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+_ENV.update({"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_AUTHOR_NAME": "gh",
+             "GIT_AUTHOR_EMAIL": "gh@example.com", "GIT_COMMITTER_NAME": "gh", "GIT_COMMITTER_EMAIL": "gh@example.com"})
+
+
+def git(cwd: Path, *args: str) -> str:
+    proc = subprocess.run(["git", *args], cwd=cwd, env=_ENV, capture_output=True, text=True)
+    assert proc.returncode == 0, f"git {' '.join(args)}: {proc.stderr}"
+    return proc.stdout.strip()
+
+
+def is_ancestor(repo: Path, older: str, newer: str) -> bool:
+    return subprocess.run(["git", "merge-base", "--is-ancestor", older, newer], cwd=repo, env=_ENV).returncode == 0
+
+
+def bare(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / name
+    path.mkdir()
+    git(path, "init", "-q", "--bare", "-b", "prod")
+    return path
+
+
+def github_dev_with_generated_files(tmp_path: Path, remote: Path) -> str:
+    """What the program leaves on GitHub before onboarding: prod, then dev from prod, holding tests.py."""
+    work = tmp_path / "gh-work"
+    git(tmp_path, "clone", "-q", str(remote), str(work))
+    (work / ".github" / "workflows").mkdir(parents=True)
+    (work / ".github" / "workflows" / "dss-pr.yml").write_text("name: DSS staging tests\n")
+    (work / "tests.py").write_text("def test_nothing():\n    pass\n")
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "dataiku-gitops: generated files")
+    git(work, "push", "-q", "origin", "HEAD:prod", "HEAD:dev")
+    return git(work, "rev-parse", "HEAD")
+
+
+@pytest.fixture
+def project(dss):
+    dss.client().create_project("ALPHA", "Alpha", "admin")
+    return dss.client().get_project("ALPHA")
+
+
+def _props(dss, remote: Path | str, **overrides) -> dict:
+    return {"project_key": "ALPHA", "remote_url": str(remote), "branch": "dev", "design_url": dss.url("design"),
+            "api_key": dss.admin_key("design"), **overrides}
+
+
+def test_create_pushes_the_dev_branch_into_the_empty_repository(dss, project, tmp_path):
+    remote = bare(tmp_path, "dss-alpha.git")
+    outs = DssGitRemoteProvider().create(_props(dss, remote)).outs
+    assert git(remote, "rev-parse", "refs/heads/dev") == outs["pushed_commit"]
+    assert outs == {"project_key": "ALPHA", "remote_url": str(remote), "branch": "dev",
+                    "design_url": dss.url("design"), "pushed_commit": outs["pushed_commit"]}  # no api_key
+    git_api = project.get_project_git()
+    assert git_api.get_remote() == str(remote)
+    assert git_api.get_current_branch() == "dev"
+    assert git(remote, "show", "refs/heads/dev:params.json")  # DSS's project files arrived
+
+
+def test_create_builds_on_the_generated_files_already_on_github(dss, project, tmp_path):
+    remote = bare(tmp_path, "dss-alpha.git")
+    generated = github_dev_with_generated_files(tmp_path, remote)
+    outs = DssGitRemoteProvider().create(_props(dss, remote)).outs
+    pushed = git(remote, "rev-parse", "refs/heads/dev")
+    assert pushed == outs["pushed_commit"]
+    assert is_ancestor(remote, generated, pushed)  # a fast-forward of GitHub's dev
+    files = git(remote, "ls-tree", "-r", "--name-only", pushed).splitlines()
+    assert {"tests.py", ".github/workflows/dss-pr.yml", "params.json"} <= set(files)
+    # a pull request dev -> prod now shares history with prod
+    assert git(remote, "merge-base", "refs/heads/dev", "refs/heads/prod") == generated
+
+
+def test_update_repoints_the_remote_and_pushes_there(dss, project, tmp_path):
+    provider = DssGitRemoteProvider()
+    first, renamed = bare(tmp_path, "old.git"), bare(tmp_path, "new.git")
+    olds = provider.create(_props(dss, first)).outs
+    news = _props(dss, renamed)
+    diff = provider.diff("ALPHA", olds, news)
+    assert diff.changes and diff.replaces == []
+    outs = provider.update("ALPHA", olds, news).outs
+    assert git(renamed, "rev-parse", "refs/heads/dev") == outs["pushed_commit"]
+    assert project.get_project_git().get_remote() == str(renamed)
+
+
+def test_check_and_diff_never_call_dss(tmp_path):
+    provider = DssGitRemoteProvider()
+    unreachable = {"project_key": "ALPHA", "remote_url": "/nowhere.git", "branch": "dev",
+                   "design_url": "http://127.0.0.1:9", "api_key": "k"}
+    assert provider.check({}, unreachable).failures == []
+    assert provider.diff("ALPHA", {**unreachable, "pushed_commit": "x"}, unreachable).changes is False
+    replaced = provider.diff("ALPHA", unreachable, {**unreachable, "project_key": "BETA"})
+    assert replaced.changes and replaced.replaces == ["project_key"]
+    failures = provider.check({}, {**unreachable, "remote_url": ""}).failures
+    assert [(f.property, f.reason) for f in failures] == [("remote_url", "remote_url must be a non-empty string")]
+
+
+def test_delete_leaves_the_dss_project_alone(dss, project, tmp_path):
+    remote = bare(tmp_path, "dss-alpha.git")
+    provider = DssGitRemoteProvider()
+    outs = provider.create(_props(dss, remote)).outs
+    provider.delete("ALPHA", outs)
+    assert project.get_project_git().get_remote() == str(remote)
+
+
+def test_a_refused_step_fails_with_dss_answer_and_never_the_key(dss, project, tmp_path):
+    with pytest.raises(OnboardingError) as caught:
+        DssGitRemoteProvider().create(_props(dss, tmp_path / "missing.git"))
+    assert str(caught.value).startswith("DSS project ALPHA: fetch failed: ")
+    assert dss.admin_key("design") not in str(caught.value)
+    with pytest.raises(OnboardingError) as unauthorized:
+        DssGitRemoteProvider().create(_props(dss, bare(tmp_path, "x.git"), api_key="not-the-key-123"))
+    assert str(unauthorized.value).startswith("DSS project ALPHA: could not set the git remote: ")
+    assert "Unauthorized" in str(unauthorized.value) and "not-the-key-123" not in str(unauthorized.value)
+
+
+def test_a_local_dev_branch_that_is_not_current_is_not_switched_silently(dss, project, tmp_path):
+    git_api = project.get_project_git()
+    git_api.create_branch("dev")
+    git_api.switch("master")
+    with pytest.raises(OnboardingError, match="^DSS project ALPHA: its current branch is 'master' but a local branch "
+                                              "'dev' exists; switch the project to 'dev' in DSS first$"):
+        DssGitRemoteProvider().create(_props(dss, bare(tmp_path, "dss-alpha.git")))
+    assert git_api.get_current_branch() == "master"

@@ -1,0 +1,87 @@
+"""The offline plan command: the program under mocks against the emulator, printed per project."""
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pytest
+
+from components.plan import main
+
+from .conftest import SECRETS
+
+
+@pytest.fixture
+def plan_env(dss, monkeypatch):
+    """Secrets the way Pulumi passes per-key config (environment), and a clean config afterwards."""
+    monkeypatch.setenv("PULUMI_CONFIG_DATAIKU_GITOPS_DESIGNAPIKEY", dss.admin_key("design"))
+    for key, value in SECRETS.items():
+        monkeypatch.setenv(f"PULUMI_CONFIG_DATAIKU_GITOPS_{key.upper()}", value)
+    dss.control("design", "POST", "seed", {"sample": True})
+    yield ["--stack", "dev", "--design-url", dss.url("design")]
+    pulumi.runtime.set_all_config({})
+
+
+def _secrets_in(text: str, dss) -> list[str]:
+    return [s for s in [*SECRETS.values(), dss.admin_key("design")] if s in text]
+
+
+def test_plan_prints_each_projects_resources(plan_env, dss, capsys):
+    assert main(plan_env) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Plan: 3 project and 1 plugin repositories, 71 resources; DSS "
+                          f"{dss.url('design')} answered 2 discovery requests")
+    assert ("\nproject CHURN (21 resources)\n"
+            "  Repository                  dss-churn (private, archive on destroy: True)") in out
+    assert "  ActionsEnvironmentSecret    production secret DSS_DESIGN_API_KEY = [secret]" in out
+    assert "  RepositoryFile              tests.py on prod (created if absent, never overwritten)" in out
+    assert "  DssGitRemote                DSS CHURN: remote git@github.com:dss-gitops-demo/dss-churn.git, push dev" \
+        in out
+    assert "\nplugin dss-custom-connectors (6 resources)\n" in out
+    assert _secrets_in(out, dss) == []
+
+
+def test_previous_plan_shows_what_would_be_removed(plan_env, dss, capsys, tmp_path):
+    first = tmp_path / "plan.json"
+    assert main([*plan_env, "--output", str(first)]) == 0
+    assert _secrets_in(first.read_text(), dss) == []
+    dss.client().get_project("CHURN").delete()
+    capsys.readouterr()
+    assert main([*plan_env, "--previous", str(first), "--set", "visibility=internal"]) == 0
+    out = capsys.readouterr().out
+    changes = out[out.index("Changes against the previous plan"):]
+    assert changes.startswith("Changes against the previous plan: 0 to create, 3 to update, 22 to remove")
+    assert "  - Repository                  dss-churn (private, archive on destroy: True) (archived, not deleted)" \
+        in changes
+    assert "  ~ Repository                  dss-sales-forecast (internal, archive on destroy: True) " \
+           "(changed: visibility)" in changes
+
+
+def test_a_run_the_guard_refuses_exits_1(plan_env, dss, capsys, tmp_path):
+    first = tmp_path / "plan.json"
+    assert main([*plan_env, "--output", str(first), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["outputs"]["projects"]["CHURN"]["repository"] == "dss-churn"
+    for key in ("CHURN", "SALES_FORECAST", "FINANCE_REPORTS"):
+        dss.client().get_project(key).delete()
+    assert main([*plan_env, "--previous", str(first)]) == 1
+    assert capsys.readouterr().err.startswith("refused: Refusing to run: DSS discovery kept no project while the "
+                                              "last run managed 3 project repositories")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--set", "requiredApprovals=-1"], "error: requiredApprovals: must be between 0 and 6 (got '-1')\n"),
+    (["--set", "prodDesignApiKey=abc"], "error: --set: prodDesignApiKey is a secret, pass it as "
+                                        "PULUMI_CONFIG_DATAIKU_GITOPS_PRODDESIGNAPIKEY in the environment "
+                                        "(got [secret])\n"),
+    (["--set", "oops"], "error: --set: expected KEY=VALUE (got 'oops')\n"),
+    (["--stack", "nope"], "error: --stack: no Pulumi.nope.yaml next to Pulumi.yaml (got 'nope')\n"),
+])
+def test_bad_configuration_exits_2_with_one_line(plan_env, capsys, args, message):
+    assert main([*plan_env, *args]) == 2
+    assert capsys.readouterr().err == message
+
+
+def test_missing_secret_is_named(plan_env, monkeypatch, capsys):
+    monkeypatch.delenv("PULUMI_CONFIG_DATAIKU_GITOPS_PRODAUTOMATIONAPIKEY")
+    assert main(plan_env) == 2
+    assert capsys.readouterr().err == "error: prodAutomationApiKey: is required (got nothing)\n"
