@@ -12,7 +12,7 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) demo.py
+	$(PY) -m demo
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,23 +1,16 @@
-"""The offline GitOps demo (``make demo``), first version.
-
-Starts the DSS emulator cluster of ``emulator.yml`` (design node ``dev`` with infras ``staging`` and ``prod`` on
-the automation nodes of the same names), seeds the sample projects and the sample development plugin, shows what
-the design node holds through the real ``dataikuapi`` client, then stops. Each run starts from an empty
-``.demo/dss`` so it always shows the same thing.
-"""
+"""Demo step 1: the DSS emulator cluster of ``emulator.yml``, seeded with the sample projects and dev plugin."""
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 from dataikuapi import DSSClient
 
-from dss_emulator.config import ConfigError, ServeConfig, load_config
-from dss_emulator.seeding import SeedError, seed_instance
+from dss_emulator.config import ServeConfig, load_config
+from dss_emulator.seeding import seed_instance
 from dss_emulator.server import EmulatorServer
 
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "emulator.yml"
 
 
@@ -60,8 +53,8 @@ def plugin_rows(client: DSSClient) -> list[list]:
     return rows
 
 
-def run(server: EmulatorServer) -> None:
-    print("DSS emulator cluster")
+def show_cluster(server: EmulatorServer) -> None:
+    """Print the instances, seed the design node and list what it holds through dataikuapi."""
     print(table(["instance", "role", "url", "projects"],
                 [[name, inst.role, inst.url, len(DSSClient(inst.url, inst.config.admin_key).list_project_keys())]
                  for name, inst in server.instances.items()]))
@@ -74,19 +67,3 @@ def run(server: EmulatorServer) -> None:
     print(table(["key", "name", "commit mode", "datasets", "recipes", "test scenarios"], project_rows(client)))
     print(f"\nPlugins on {design.name}")
     print(table(["id", "version", "kind", "label", "git head"], plugin_rows(client)))
-
-
-def main() -> int:
-    try:
-        config = demo_config()
-        with EmulatorServer(config) as server:
-            run(server)
-    except (ConfigError, SeedError, OSError) as error:
-        print(f"demo failed: {error}", file=sys.stderr)
-        return 1
-    print("\nDSS emulator stopped")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,0 +1,23 @@
+"""`make demo` end to end: the offline GitOps loop runs and tells the truth about what happened."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_demo_promotes_the_tested_bundle_and_stops_a_breaking_change():
+    result = subprocess.run([sys.executable, "-m", "demo"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    out = result.stdout
+    assert "DSS http://127.0.0.1:11200 answered 2 discovery requests" in out
+    pr = re.search(r"PR: onboarded content\s+\w+\s+staging\s+0\s+(b-\w+)\s+-", out)
+    release = re.search(r"merge → release\s+\w+\s+prod\s+0\s+(b-\w+)\s+(b-\w+)", out)
+    broken = re.search(r"PR: breaking change\s+\w+\s+staging\s+6\s+(b-\w+)\s+(b-\w+)", out)
+    assert pr and release and broken, out[-3000:]
+    tested = pr.group(1)
+    assert release.groups() == (tested, tested)  # prod runs exactly the bundle the pull request tested
+    assert broken.group(1) != tested and broken.group(2) == tested  # the broken bundle never reached prod
+    for key in ("dev-admin-key-demo", "staging-admin-key-demo", "prod-admin-key-demo"):
+        assert key not in out + result.stderr
