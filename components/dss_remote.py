@@ -1,4 +1,5 @@
-"""Onboarding as a resource: point a DSS project's git remote at its GitHub repository and push the dev branch.
+"""Onboarding as a resource: point a DSS project's git remote at its GitHub repository and push its dev branch,
+which creates dev on GitHub (the program declares no dev branch for project repositories).
 
 A Pulumi dynamic resource, so it happens in ``pulumi up`` (create / update) and never in a preview: ``check`` and
 ``diff`` only compare values, they make no DSS call. The DSS API key is a secret input; it is not an output and no
@@ -9,9 +10,16 @@ What create and update do, through dataikuapi on the design node (:func:`onboard
 1. ``set_remote(url)`` as ``origin`` and ``fetch()``;
 2. make the dev branch the project's current branch: created from HEAD when absent (the project's content does not
    change); a local dev branch that is not the current one is an error, since switching would change the project;
-3. when GitHub already has the dev branch (the program creates it holding the generated workflows and tests.py),
-   ``pull`` it with rebase, so DSS's history contains those files and pull requests dev → prod share ancestry;
-4. ``push`` the dev branch; a refused push fails the resource with DSS's git output.
+3. integrate GitHub's history:
+
+   - GitHub has no dev yet (first onboarding): ``pull`` prod with rebase, so the project's commits are replayed on
+     top of prod, which holds the generated workflows and tests.py: DSS's history contains them and pull requests
+     dev → prod share ancestry. DSS makes a branch that tracks nothing track what it pulled, so the remote is then
+     removed and set again (which drops that tracking): the push below must create dev, never push to prod;
+   - GitHub has dev (a re-run, or DSS pushed before): ``pull`` it with rebase, as DSS's own Pull does;
+   - GitHub has neither (the repository is not ready): an error, nothing is pushed;
+
+4. ``push`` the dev branch (it then tracks GitHub's dev); a refused push fails the resource with DSS's git output.
 
 Delete leaves the DSS project alone, on purpose: repositories are archived (not deleted) on destroy, the project's
 history stays where it is, and the usual reason for a delete is that the DSS project itself is gone. It also means
@@ -29,7 +37,7 @@ from dataikuapi.utils import DataikuException
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ResourceProvider, UpdateResult
 
 REMOTE = "origin"
-_INPUTS = ("project_key", "remote_url", "branch", "design_url")
+_INPUTS = ("project_key", "remote_url", "branch", "prod_branch", "design_url")
 _REPLACING = ("project_key", "design_url")  # another project: onboard it afresh
 
 
@@ -37,8 +45,9 @@ class OnboardingError(Exception):
     """DSS refused a step of the onboarding; the message names the project, the step and DSS's answer."""
 
 
-def onboard(client: DSSClient, project_key: str, remote_url: str, branch: str) -> str:
-    """Point ``project_key``'s ``origin`` at ``remote_url``, integrate and push ``branch``; return the pushed commit."""
+def onboard(client: DSSClient, project_key: str, remote_url: str, branch: str, prod_branch: str) -> str:
+    """Point ``project_key``'s ``origin`` at ``remote_url``, build ``branch`` on GitHub's history (its ``branch``,
+    else ``prod_branch``) and push it; return the pushed commit. See the module docstring."""
     git = client.get_project(project_key).get_project_git()
     step = "set the git remote"
     try:
@@ -53,9 +62,19 @@ def onboard(client: DSSClient, project_key: str, remote_url: str, branch: str) -
                                       f"branch {branch!r} exists; switch the project to {branch!r} in DSS first")
             step = f"create branch {branch}"
             _succeeded(project_key, step, git.create_branch(branch))
-        if f"{REMOTE}/{branch}" in git.list_branches(remote=True):
+        on_github = git.list_branches(remote=True)
+        if f"{REMOTE}/{branch}" in on_github:
             step = f"pull --rebase {REMOTE}/{branch}"
             _succeeded(project_key, step, git.pull(branch))
+        elif f"{REMOTE}/{prod_branch}" in on_github:
+            step = f"rebase {branch} onto {REMOTE}/{prod_branch}"
+            _succeeded(project_key, step, git.pull(prod_branch))
+            step = f"reset the git remote (so that {branch} does not track {prod_branch})"
+            git.remove_remote(REMOTE)
+            git.set_remote(remote_url, name=REMOTE)
+        else:
+            raise OnboardingError(f"DSS project {project_key}: {remote_url} has neither a {branch!r} nor a "
+                                  f"{prod_branch!r} branch to build on; nothing was pushed")
         step = f"push {branch}"
         _succeeded(project_key, step, git.push(branch))
         step = "read the pushed commit"
@@ -98,7 +117,7 @@ class DssGitRemoteProvider(ResourceProvider):
     @staticmethod
     def _apply(props: dict) -> dict:
         client = DSSClient(props["design_url"], props["api_key"])
-        commit = onboard(client, props["project_key"], props["remote_url"], props["branch"])
+        commit = onboard(client, props["project_key"], props["remote_url"], props["branch"], props["prod_branch"])
         outs = {name: props[name] for name in _INPUTS}
         outs["pushed_commit"] = commit
         return outs
@@ -109,12 +128,15 @@ class DssGitRemoteArgs:
     project_key: str
     remote_url: pulumi.Input[str]
     branch: str
+    """The dev branch DSS pushes."""
+    prod_branch: str
+    """The branch a new dev is rebased onto (it holds the generated files)."""
     design_url: str
     api_key: pulumi.Input[str]
 
 
 class DssGitRemote(pulumi.dynamic.Resource):
-    """A DSS project's git remote pointed at its repository, with the dev branch pushed there."""
+    """A DSS project's git remote pointed at its repository, with the dev branch (rebased onto prod) pushed there."""
 
     project_key: pulumi.Output[str]
     remote_url: pulumi.Output[str]
@@ -123,6 +145,6 @@ class DssGitRemote(pulumi.dynamic.Resource):
 
     def __init__(self, name: str, args: DssGitRemoteArgs, opts: pulumi.ResourceOptions | None = None):
         props = {"project_key": args.project_key, "remote_url": args.remote_url, "branch": args.branch,
-                 "design_url": args.design_url, "api_key": pulumi.Output.secret(args.api_key),
-                 "pushed_commit": None}
+                 "prod_branch": args.prod_branch, "design_url": args.design_url,
+                 "api_key": pulumi.Output.secret(args.api_key), "pushed_commit": None}
         super().__init__(DssGitRemoteProvider(), name, props, opts)

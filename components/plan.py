@@ -157,7 +157,8 @@ def describe(resource: dict) -> str:
     elif kind == "TeamRepository":
         subject = f"team {i.get('teamId')}: {i.get('permission')}"
     elif kind == "DssGitRemote":
-        subject = f"DSS {i.get('project_key')}: remote {i.get('remote_url')}, push {i.get('branch')}"
+        subject = (f"DSS {i.get('project_key')}: remote {i.get('remote_url')}, push {i.get('branch')} "
+                   f"(a new one rebased onto {i.get('prod_branch')})")
     elif kind == "StackReference":
         subject = f"outputs of the last run of {i.get('name')} (deletion guard)"
     elif kind == "github":

@@ -2,7 +2,8 @@
 
 The same shape as a project repository minus what a plugin pipeline does not use: the plugin workflows build and
 release the plugin from the repository alone, so there are no environments, DSS secrets or variables (nothing to
-leak), and no onboarding (dataikuapi has no API for a dev plugin's git remote: set it in DSS's plugin editor).
+leak), and no onboarding (dataikuapi has no API for a dev plugin's git remote: set it in DSS's plugin editor) — so
+the program creates the dev branch itself, from prod once the workflows are written.
 """
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ class PluginRepository(pulumi.ComponentResource):
         repo = parts.repository(name, args.repository_name, args.description, ["dataiku", "dss-plugin"],
                                 args.policy, self)
         files = [parts.ManagedFile(path, content) for path, content in args.workflow_files.items()]
-        _, _, dev = parts.branches_and_files(name, repo, args.policy, files, self)
+        default, written = parts.prod_and_files(name, repo, args.policy, files, self)
+        dev = parts.dev_from_prod(name, repo, args.policy, written[-1] if written else default, self)
         parts.protect_prod(name, repo, args.policy, args.status_check, dev, self)
         parts.team_access(name, repo, args.policy, self)
         self.repository_name = repo.name

@@ -27,8 +27,6 @@ from .workflow_files import (
     starter_tests_py,
 )
 
-ORGANIZATION_VARIABLES = ("DSS_DESIGN_URL", "DSS_AUTOMATION_URL", "DSS_INFRA_ID")
-
 
 def dss_client(settings: Settings) -> DSSClient:
     """The design-node client discovery and onboarding use."""
@@ -83,11 +81,23 @@ def _workflow_context(settings: Settings, key: str, repository: str) -> Workflow
         raise naming.NamingError(f"{key}: cannot render its workflows: {exc}") from None
 
 
-def environment_specs(settings: Settings) -> tuple[parts.EnvironmentSpec, ...]:
-    """`staging` and `production`, each holding only its own stage's keys (secrets) and settings (variables).
+def shared_variables(settings: Settings) -> dict[str, str]:
+    """The non-secret settings the project workflows read, named after their stage so that the PR workflow
+    (staging) and the release / rollback workflows (production) each read only their own stage's values.
 
-    In organization scope the staging settings are organization variables and only production overrides them.
+    They are the same for every project: organization variables declared once in organization scope,
+    repository variables of every project repository in repository scope.
     """
+    return {"DSS_DESIGN_URL": settings.design_url,
+            "DSS_STAGING_AUTOMATION_URL": settings.staging_automation_url,
+            "DSS_STAGING_INFRA_ID": settings.staging_infra_id,
+            "DSS_PROD_AUTOMATION_URL": settings.prod_automation_url,
+            "DSS_PROD_INFRA_ID": settings.prod_infra_id}
+
+
+def environment_specs(settings: Settings) -> tuple[parts.EnvironmentSpec, ...]:
+    """`staging` and `production`, each holding only its own stage's keys as secrets (no variables: the settings
+    are stage-named, see :func:`shared_variables`)."""
     specs = []
     for stage in settings.stages:
         secrets = {"DSS_DESIGN_API_KEY": pulumi.Output.secret(stage.design_api_key.get_secret_value()),
@@ -95,24 +105,19 @@ def environment_specs(settings: Settings) -> tuple[parts.EnvironmentSpec, ...]:
         if settings.client_certificate is not None:
             secrets["DSS_CLIENT_CERTIFICATE"] = pulumi.Output.secret(settings.client_certificate.get_secret_value())
         production = stage.environment == "production"
-        variables = {"DSS_AUTOMATION_URL": stage.automation_url, "DSS_INFRA_ID": stage.infra_id}
-        if settings.variable_scope == "organization" and not production:
-            variables = {}
         specs.append(parts.EnvironmentSpec(
-            name=stage.environment, secrets=secrets, variables=variables, prod_branch_only=production,
+            name=stage.environment, secrets=secrets, prod_branch_only=production,
             reviewer_users=settings.production_reviewer_users if production else (),
             reviewer_teams=settings.production_reviewer_teams if production else ()))
     return tuple(specs)
 
 
 def _organization_variables(settings: Settings, opts: pulumi.ResourceOptions) -> None:
-    """DSS_DESIGN_URL and the staging settings, once for the whole organization (non-secret values)."""
-    staging = settings.stages[0]
-    values = {"DSS_DESIGN_URL": settings.design_url, "DSS_AUTOMATION_URL": staging.automation_url,
-              "DSS_INFRA_ID": staging.infra_id}
+    """The shared settings, declared once for the whole organization (non-secret values; GitHub visibility
+    ``all`` when the generated repositories are public, else ``private``)."""
     visibility = "all" if settings.visibility == "public" else "private"
-    for name in ORGANIZATION_VARIABLES:
-        github.ActionsOrganizationVariable(f"org-var-{name}", variable_name=name, value=values[name],
+    for name, value in shared_variables(settings).items():
+        github.ActionsOrganizationVariable(f"org-var-{name}", variable_name=name, value=value,
                                            visibility=visibility,
                                            opts=pulumi.ResourceOptions.merge(
                                                opts, pulumi.ResourceOptions(delete_before_replace=True)))
@@ -121,9 +126,7 @@ def _organization_variables(settings: Settings, opts: pulumi.ResourceOptions) ->
 def _project_args(settings: Settings, policy: parts.RepositoryPolicy, environments: tuple[parts.EnvironmentSpec, ...],
                   design_key: pulumi.Output[str], project: DssProject, repository: str) -> ProjectRepositoryArgs:
     ctx = _workflow_context(settings, project.key, repository)
-    variables = {"DSS_PROJECT_KEY": project.key}
-    if settings.variable_scope == "repository":
-        variables["DSS_DESIGN_URL"] = settings.design_url
+    variables = shared_variables(settings) if settings.variable_scope == "repository" else {}
     summary = f": {project.short_desc or project.name}" if (project.short_desc or project.name) != project.key else ""
     return ProjectRepositoryArgs(
         project_key=project.key, repository_name=repository,
@@ -133,7 +136,7 @@ def _project_args(settings: Settings, policy: parts.RepositoryPolicy, environmen
         onboarding=DssGitRemoteArgs(
             project_key=project.key, remote_url=naming.remote_url(settings.git_remote_url_template, settings.owner,
                                                                   repository),
-            branch=settings.dev_branch, design_url=settings.design_url,
+            branch=settings.dev_branch, prod_branch=settings.prod_branch, design_url=settings.design_url,
             api_key=design_key))
 
 

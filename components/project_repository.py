@@ -27,15 +27,18 @@ class ProjectRepositoryArgs:
     starter_tests: str
     """tests.py, created if absent and never overwritten."""
     variables: Mapping[str, str]
-    """Repository variables (DSS_PROJECT_KEY, and DSS_DESIGN_URL unless it is an organization variable)."""
+    """Repository variables: the shared settings in repository scope, none in organization scope."""
     environments: tuple[parts.EnvironmentSpec, ...]
     onboarding: DssGitRemoteArgs | None = None
-    """Point the DSS project's git remote at the repository and push dev; None = leave DSS alone."""
+    """Point the DSS project's git remote at the repository, rebase its dev onto prod and push it (this creates
+    dev on GitHub); None = leave DSS alone, and the repository has no dev branch until DSS pushes one."""
 
 
 class ProjectRepository(pulumi.ComponentResource):
-    """Repository, prod (default, protected) and dev branches, environments `staging` / `production` with
-    environment-scoped DSS secrets, variables, the generated workflows and tests.py, and the DSS onboarding."""
+    """Repository, prod (default, protected) branch, environments `staging` / `production` with
+    environment-scoped DSS secrets, the settings variables in repository scope, the generated workflows and
+    tests.py, and the DSS onboarding, which creates dev: DSS pushes it, holding the project's history rebased
+    onto prod."""
 
     repository_name: pulumi.Output[str]
     """The repository's name."""
@@ -48,15 +51,16 @@ class ProjectRepository(pulumi.ComponentResource):
                                 args.policy, self)
         files = [parts.ManagedFile(path, content) for path, content in args.workflow_files.items()]
         files.append(parts.ManagedFile("tests.py", args.starter_tests, overwrite=False))
-        _, _, dev = parts.branches_and_files(name, repo, args.policy, files, self)
-        parts.protect_prod(name, repo, args.policy, args.status_check, dev, self)
+        default, written = parts.prod_and_files(name, repo, args.policy, files, self)
+        on_prod = written[-1] if written else default
+        parts.protect_prod(name, repo, args.policy, args.status_check, on_prod, self)
         parts.team_access(name, repo, args.policy, self)
         parts.repository_variables(name, repo, args.variables, self)
         for spec in args.environments:
             parts.environment(name, repo, spec, self)
-        if args.onboarding is not None:
+        if args.onboarding is not None:  # after the last file: dev is rebased onto a prod that holds them all
             DssGitRemote(f"{name}-dss-remote", args.onboarding, opts=pulumi.ResourceOptions(parent=self,
-                                                                                           depends_on=[dev]))
+                                                                                           depends_on=[on_prod]))
         self.repository_name = repo.name
         self.html_url = repo.html_url
         self.register_outputs({"repository_name": self.repository_name, "html_url": self.html_url})

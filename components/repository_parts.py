@@ -1,9 +1,10 @@
 """The GitHub resources every generated repository is made of; the two components compose them.
 
 Order on a new repository: Repository (auto_init: branch ``main``) → BranchDefault renames it to prod → the managed
-files, one after the other on prod (parallel writes to one branch fail with 409) → Branch dev from prod, so dev
-starts with the workflows and tests.py → protection of prod. Environments, secrets and variables only need the
-repository.
+files, one after the other on prod (parallel writes to one branch fail with 409) → protection of prod. dev then
+starts from prod, so it holds the workflows (and tests.py): a project's dev is pushed by DSS (the onboarding
+resource rebases the project's history onto prod first), a plugin's is a Branch from prod. Environments, secrets
+and variables only need the repository.
 """
 from __future__ import annotations
 
@@ -40,11 +41,10 @@ class ManagedFile:
 
 @dataclass(frozen=True)
 class EnvironmentSpec:
-    """A GitHub environment with its own secrets and variables."""
+    """A GitHub environment with its own secrets (the settings are stage-named variables, not environment ones)."""
 
     name: str
     secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    variables: Mapping[str, str] = field(default_factory=dict)
     prod_branch_only: bool = False
     reviewer_users: tuple[int, ...] = ()
     reviewer_teams: tuple[int, ...] = ()
@@ -66,10 +66,9 @@ def repository(prefix: str, name: str, description: str, topics: Sequence[str], 
         opts=pulumi.ResourceOptions(parent=parent))
 
 
-def branches_and_files(prefix: str, repo: github.Repository, policy: RepositoryPolicy, files: Sequence[ManagedFile],
-                       parent: pulumi.Resource) -> tuple[github.BranchDefault, list[github.RepositoryFile],
-                                                         github.Branch]:
-    """prod as default branch (auto_init's ``main`` renamed), the files written in sequence on it, then dev."""
+def prod_and_files(prefix: str, repo: github.Repository, policy: RepositoryPolicy, files: Sequence[ManagedFile],
+                   parent: pulumi.Resource) -> tuple[github.BranchDefault, list[github.RepositoryFile]]:
+    """prod as default branch (auto_init's ``main`` renamed), then the files written in sequence on it."""
     default = github.BranchDefault(f"{prefix}-prod-branch", repository=repo.name, branch=policy.prod_branch,
                                    rename=True, opts=pulumi.ResourceOptions(parent=parent))
     written: list[github.RepositoryFile] = []
@@ -84,9 +83,15 @@ def branches_and_files(prefix: str, repo: github.Repository, policy: RepositoryP
                 ignore_changes=None if managed.overwrite else ["content", "commit_message", "overwrite_on_create"],
                 retain_on_delete=not managed.overwrite)))
         previous = written[-1]
-    dev = github.Branch(f"{prefix}-dev-branch", repository=repo.name, branch=policy.dev_branch,
-                        source_branch=default.branch, opts=pulumi.ResourceOptions(parent=parent, depends_on=[previous]))
-    return default, written, dev
+    return default, written
+
+
+def dev_from_prod(prefix: str, repo: github.Repository, policy: RepositoryPolicy, after: pulumi.Resource,
+                  parent: pulumi.Resource) -> github.Branch:
+    """dev created from prod once ``after`` (the last file written on prod) exists (plugin repositories)."""
+    return github.Branch(f"{prefix}-dev-branch", repository=repo.name, branch=policy.dev_branch,
+                         source_branch=policy.prod_branch,
+                         opts=pulumi.ResourceOptions(parent=parent, depends_on=[after]))
 
 
 def protect_prod(prefix: str, repo: github.Repository, policy: RepositoryPolicy, status_check: str,
@@ -117,9 +122,9 @@ def team_access(prefix: str, repo: github.Repository, policy: RepositoryPolicy,
 
 
 def environment(prefix: str, repo: github.Repository, spec: EnvironmentSpec,
-                parent: pulumi.Resource) -> tuple[github.RepositoryEnvironment, list[pulumi.CustomResource]]:
-    """The environment, then its secrets and variables (replaced delete-first: create-then-delete of a
-    same-named secret or variable deletes the new one)."""
+                parent: pulumi.Resource) -> tuple[github.RepositoryEnvironment, list[github.ActionsEnvironmentSecret]]:
+    """The environment, then its secrets (replaced delete-first: create-then-delete of a same-named secret deletes
+    the new one)."""
     reviewers = spec.reviewer_users or spec.reviewer_teams
     env = github.RepositoryEnvironment(
         f"{prefix}-env-{spec.name}", repository=repo.name, environment=spec.name,
@@ -129,21 +134,16 @@ def environment(prefix: str, repo: github.Repository, spec: EnvironmentSpec,
         deployment_branch_policy=github.RepositoryEnvironmentDeploymentBranchPolicyArgs(
             protected_branches=True, custom_branch_policies=False) if spec.prod_branch_only else None,
         opts=pulumi.ResourceOptions(parent=parent))
-    children: list[pulumi.CustomResource] = []
     replace_first = pulumi.ResourceOptions(parent=parent, delete_before_replace=True)
-    for secret_name, value in spec.secrets.items():
-        children.append(github.ActionsEnvironmentSecret(
-            f"{prefix}-{spec.name}-secret-{secret_name}", repository=repo.name, environment=env.environment,
-            secret_name=secret_name, value=value, opts=replace_first))
-    for variable_name, value in spec.variables.items():
-        children.append(github.ActionsEnvironmentVariable(
-            f"{prefix}-{spec.name}-var-{variable_name}", repository=repo.name, environment=env.environment,
-            variable_name=variable_name, value=value, opts=replace_first))
-    return env, children
+    secrets = [github.ActionsEnvironmentSecret(
+        f"{prefix}-{spec.name}-secret-{secret_name}", repository=repo.name, environment=env.environment,
+        secret_name=secret_name, value=value, opts=replace_first) for secret_name, value in spec.secrets.items()]
+    return env, secrets
 
 
 def repository_variables(prefix: str, repo: github.Repository, variables: Mapping[str, str],
                          parent: pulumi.Resource) -> list[github.ActionsVariable]:
+    """Repository variables, replaced delete-first like the secrets."""
     return [github.ActionsVariable(f"{prefix}-var-{name}", repository=repo.name, variable_name=name, value=value,
                                    opts=pulumi.ResourceOptions(parent=parent, delete_before_replace=True))
             for name, value in variables.items()]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib.metadata import version
 
 import pytest
@@ -25,6 +26,8 @@ REPOSITORY = GH + "repository:Repository"
 ENV_SECRET = GH + "actionsEnvironmentSecret:ActionsEnvironmentSecret"
 ENV_VARIABLE = GH + "actionsEnvironmentVariable:ActionsEnvironmentVariable"
 VARIABLE = GH + "actionsVariable:ActionsVariable"
+ORG_VARIABLE = GH + "actionsOrganizationVariable:ActionsOrganizationVariable"
+BRANCH = GH + "branch:Branch"
 FILE = GH + "repositoryFile:RepositoryFile"
 PROJECT = "dataiku-gitops:index:ProjectRepository"
 PLUGIN = "dataiku-gitops:index:PluginRepository"
@@ -90,7 +93,7 @@ def test_every_declared_input_matches_the_provider_schema(sample):
             if resource.type.startswith("github:") or resource.type == "pulumi:providers:github":
                 assert schema_problems(resource.type, resource.inputs) == [], resource.urn
                 checked += 1
-    assert checked > 200
+    assert checked > 150
     assert schema_problems(REPOSITORY, {"name": "x", "visibilty": "private"})  # the checker does refuse typos
     assert schema_problems(ENV_SECRET, {"repository": "x", "environment": "e"})  # ... missing required inputs
     assert schema_problems(GH + "branch:Branch", {"repository": "x", "branch": 3})  # ... and wrong types
@@ -105,15 +108,13 @@ def test_repositories_are_explicitly_named_private_archived_on_destroy_and_auto_
         assert repo.inputs["allowSquashMerge"] is False and repo.inputs["deleteBranchOnMerge"] is False
 
 
-def test_prod_is_the_protected_default_branch_and_dev_starts_from_it(sample):
+def test_prod_is_the_protected_default_branch(sample):
     result = sample["configured"]
     for component, check in (("dss-project-CHURN", PR_STATUS_CHECK),
                              ("dss-plugin-dss-custom-connectors", PLUGIN_STATUS_CHECK)):
         children = _component(result, component)
         [default] = _by_type(children, GH + "branchDefault:BranchDefault")
         assert (default.inputs["branch"], default.inputs["rename"]) == ("prod", True)
-        [dev] = _by_type(children, GH + "branch:Branch")
-        assert (dev.inputs["branch"], dev.inputs["sourceBranch"]) == ("dev", "prod")
         [protection] = _by_type(children, GH + "branchProtection:BranchProtection")
         assert protection.inputs["pattern"] == "prod"
         assert protection.inputs["allowsForcePushes"] is False and protection.inputs["allowsDeletions"] is False
@@ -136,6 +137,7 @@ def test_environment_secrets_hold_only_their_own_stage(sample):
     for secret in result.of_type(ENV_SECRET):
         assert "value" in secret.secret_inputs
         assert (secret.inputs["value"] in prod_values) == (secret.inputs["environment"] == "production")
+    assert not result.of_type(ENV_VARIABLE)  # settings are stage-named variables, not environment ones
     assert not result.of_type(GH + "actionsSecret:ActionsSecret")  # no repository-wide secret at all
     plugin = _component(result, "dss-plugin-dss-custom-connectors")
     assert not _by_type(plugin, ENV_SECRET) and not _by_type(plugin, GH + "repositoryEnvironment:RepositoryEnvironment")
@@ -181,33 +183,45 @@ def test_production_accepts_only_protected_branches_and_has_the_reviewers(sample
 
 
 def test_secrets_and_variables_are_replaced_delete_first(sample):
-    for token in (ENV_SECRET, ENV_VARIABLE, VARIABLE):
-        assert sample["default"].of_type(token)
-        assert all(r.delete_before_replace for r in sample["default"].of_type(token)), token
+    for name, token in (("default", ENV_SECRET), ("default", VARIABLE), ("organization", ORG_VARIABLE)):
+        assert sample[name].of_type(token)
+        assert all(r.delete_before_replace for r in sample[name].of_type(token)), token
 
 
-def test_variables_per_repository_and_environment(sample, dss_cluster):
-    children = _component(sample["default"], "dss-project-CHURN")
-    assert {v.inputs["variableName"]: v.inputs["value"] for v in _by_type(children, VARIABLE)} == {
-        "DSS_PROJECT_KEY": "CHURN", "DSS_DESIGN_URL": dss_cluster.url("design")}
-    assert {(v.inputs["environment"], v.inputs["variableName"]): v.inputs["value"]
-            for v in _by_type(children, ENV_VARIABLE)} == {
-        ("staging", "DSS_AUTOMATION_URL"): dss_cluster.url("staging"), ("staging", "DSS_INFRA_ID"): "staging",
-        ("production", "DSS_AUTOMATION_URL"): dss_cluster.url("prod"), ("production", "DSS_INFRA_ID"): "prod"}
+def _settings_values(dss_cluster) -> dict[str, str]:
+    return {"DSS_DESIGN_URL": dss_cluster.url("design"),
+            "DSS_STAGING_AUTOMATION_URL": dss_cluster.url("staging"), "DSS_STAGING_INFRA_ID": "staging",
+            "DSS_PROD_AUTOMATION_URL": dss_cluster.url("prod"), "DSS_PROD_INFRA_ID": "prod"}
 
 
-def test_organization_scope_declares_shared_variables_once(sample, dss_cluster):
+def test_repository_scope_gives_every_project_repository_the_stage_named_settings(sample, dss_cluster):
+    result = sample["default"]
+    for component in result.of_type(PROJECT):
+        variables = _by_type(result.descendants(component.urn), VARIABLE)
+        assert {v.inputs["variableName"]: v.inputs["value"] for v in variables} == _settings_values(dss_cluster)
+    assert not result.of_type(ORG_VARIABLE)
+    assert not _by_type(_component(result, "dss-plugin-dss-custom-connectors"), VARIABLE)
+
+
+def test_organization_scope_declares_the_settings_once_and_no_project_carries_one(sample, dss_cluster):
     result = sample["organization"]
-    organization = result.of_type(GH + "actionsOrganizationVariable:ActionsOrganizationVariable")
-    assert {v.inputs["variableName"]: v.inputs["value"] for v in organization} == {
-        "DSS_DESIGN_URL": dss_cluster.url("design"), "DSS_AUTOMATION_URL": dss_cluster.url("staging"),
-        "DSS_INFRA_ID": "staging"}
-    assert all(v.delete_before_replace and v.inputs["visibility"] == "private" for v in organization)
-    children = _component(result, "dss-project-CHURN")
-    assert [v.inputs["variableName"] for v in _by_type(children, VARIABLE)] == ["DSS_PROJECT_KEY"]
-    assert {(v.inputs["environment"], v.inputs["variableName"]): v.inputs["value"]
-            for v in _by_type(children, ENV_VARIABLE)} == {
-        ("production", "DSS_AUTOMATION_URL"): dss_cluster.url("prod"), ("production", "DSS_INFRA_ID"): "prod"}
+    organization = result.of_type(ORG_VARIABLE)
+    assert {v.inputs["variableName"]: v.inputs["value"] for v in organization} == _settings_values(dss_cluster)
+    assert all(v.inputs["visibility"] == "private" for v in organization)
+    owned = {r.urn for c in result.of_type(PROJECT) + result.of_type(PLUGIN) for r in result.descendants(c.urn)}
+    assert not owned & {v.urn for v in organization}  # stack level, not per project
+    per_project = [r for r in result.resources if r.urn in owned and r.type in (VARIABLE, ENV_VARIABLE, ORG_VARIABLE)]
+    assert per_project == []  # no production override, no copy of a shared setting
+
+
+def test_the_workflows_read_exactly_the_variables_the_program_declares(sample):
+    read = set()
+    for f in _by_type(_component(sample["default"], "dss-project-CHURN"), FILE):
+        read |= set(re.findall(r"\bvars\.(\w+)", f.inputs["content"]))
+    for name in ("default", "organization"):
+        variables = sample[name].of_type(VARIABLE) + sample[name].of_type(ORG_VARIABLE)
+        declared = {v.inputs["variableName"] for v in variables}
+        assert declared == read, name
 
 
 def test_files_are_written_one_after_the_other_and_tests_py_is_never_overwritten(sample):
@@ -221,8 +235,8 @@ def test_files_are_written_one_after_the_other_and_tests_py_is_never_overwritten
         assert previous.urn in written.dependencies, f"{written.name} does not wait for {previous.name}"
         assert written.inputs["branch"] == "prod"
         previous = written
-    [dev] = _by_type(children, GH + "branch:Branch")
-    assert files[-1].urn in dev.dependencies
+    [protection] = _by_type(children, GH + "branchProtection:BranchProtection")
+    assert files[-1].urn in protection.dependencies
     managed, tests_py = files[:-1], files[-1]
     assert all(f.inputs["overwriteOnCreate"] is True and not f.ignore_changes for f in managed)
     assert tests_py.inputs["overwriteOnCreate"] is False
@@ -241,14 +255,25 @@ def test_files_are_the_rendered_templates(sample):
     assert {f.inputs["file"]: f.inputs["content"] for f in plugin_files} == plugin_workflow_files(plugin_ctx)
 
 
-def test_onboarding_resource_points_dss_at_the_repository_after_dev_exists(sample, dss_cluster):
+def test_dss_creates_dev_once_prod_holds_every_generated_file(sample, dss_cluster):
     children = _component(sample["default"], "dss-project-SALES_FORECAST")
     [remote] = _by_type(children, DYNAMIC)
-    assert {k: remote.inputs[k] for k in ("project_key", "remote_url", "branch", "design_url")} == {
+    assert {k: remote.inputs[k] for k in ("project_key", "remote_url", "branch", "prod_branch", "design_url")} == {
         "project_key": "SALES_FORECAST", "remote_url": "git@github.com:acme/dss-sales-forecast.git",
-        "branch": "dev", "design_url": dss_cluster.url("design")}
-    [dev] = _by_type(children, GH + "branch:Branch")
-    assert dev.urn in remote.dependencies
+        "branch": "dev", "prod_branch": "prod", "design_url": dss_cluster.url("design")}
+    files = _by_type(children, FILE)
+    assert files[-1].inputs["file"] == "tests.py" and files[-1].urn in remote.dependencies
+    assert not _by_type(children, BRANCH)  # the onboarding pushes dev; the program does not create it
+
+
+def test_a_plugin_repository_gets_dev_from_prod_after_its_workflows(sample):
+    children = _component(sample["configured"], "dss-plugin-dss-custom-connectors")
+    [dev] = _by_type(children, BRANCH)
+    assert (dev.inputs["branch"], dev.inputs["sourceBranch"]) == ("dev", "prod")
+    assert _by_type(children, FILE)[-1].urn in dev.dependencies
+    [protection] = _by_type(children, GH + "branchProtection:BranchProtection")
+    assert dev.urn in protection.dependencies
+    assert not _by_type(children, DYNAMIC)
 
 
 def test_every_child_belongs_to_its_component_and_teams_get_access(sample):
@@ -264,7 +289,7 @@ def test_every_child_belongs_to_its_component_and_teams_get_access(sample):
     assert all(r.provider.startswith(provider.urn) for r in result.resources if r.type.startswith("github:index/"))
 
 
-@pytest.mark.parametrize(("name", "per_project"), [("default", 21), ("organization", 18)])
+@pytest.mark.parametrize(("name", "per_project"), [("default", 19), ("organization", 14)])
 def test_resources_per_project(sample, name, per_project):
     assert len(_component(sample[name], "dss-project-CHURN")) == per_project
 

@@ -11,6 +11,7 @@ from components.workflow_files import (
     CHECKOUT_ACTION,
     PLUGIN_STATUS_CHECK,
     PR_STATUS_CHECK,
+    WorkflowContext,
     plugin_workflow_files,
     project_workflow_files,
 )
@@ -19,7 +20,8 @@ from tests.templates.conftest import PLUGIN, PROJECT, PROJECT_MAIN
 OWN_WORKFLOWS = sorted((Path(__file__).resolve().parents[2] / ".github" / "workflows").glob("*.yml"))
 CONTEXTS = [PROJECT, PROJECT_MAIN]
 SECRETS = {"DSS_DESIGN_API_KEY", "DSS_AUTOMATION_API_KEY", "DSS_CLIENT_CERTIFICATE"}
-VARIABLES = {"DSS_DESIGN_URL", "DSS_PROJECT_KEY", "DSS_AUTOMATION_URL", "DSS_INFRA_ID"}
+STAGE_VARIABLES = {"staging": {"DSS_DESIGN_URL", "DSS_STAGING_AUTOMATION_URL", "DSS_STAGING_INFRA_ID"},
+                   "production": {"DSS_DESIGN_URL", "DSS_PROD_AUTOMATION_URL", "DSS_PROD_INFRA_ID"}}
 ACTION_INPUTS = {"mode", "stage", "project-key", "commit-sha", "design-url", "design-api-key", "automation-url",
                  "automation-api-key", "infra-id", "bundle-id", "client-certificate"}
 PR, RELEASE, ROLLBACK = (f".github/workflows/dss-{name}.yml" for name in ("pr", "release", "rollback"))
@@ -119,9 +121,29 @@ def test_secrets_and_variables_are_exactly_the_contract_names_in_environment_job
             secrets = _names(r"secrets\.(\w+)", job)
             if job.get("environment") in ("staging", "production"):
                 assert secrets == SECRETS, (path, name)
-                assert _names(r"vars\.(\w+)", job) == VARIABLES, (path, name)
+                assert _names(r"vars\.(\w+)", job) == STAGE_VARIABLES[job["environment"]], (path, name)
             else:
                 assert secrets == set(), (path, name)
+                assert _names(r"vars\.(\w+)", job) == set(), (path, name)
+
+
+@pytest.mark.parametrize("ctx", CONTEXTS, ids=lambda c: c.prod_branch)
+def test_the_pr_workflow_never_reads_a_prod_setting_and_release_rollback_never_a_staging_one(ctx):
+    files = project_workflow_files(ctx)
+    read = {path: set(re.findall(r"\bvars\.(\w+)", text)) for path, text in files.items()}
+    assert read[PR] and not [v for v in read[PR] if "PROD" in v]
+    for path in (RELEASE, ROLLBACK):
+        assert read[path] and not [v for v in read[path] if "STAGING" in v]
+    assert "DSS_PROJECT_KEY" not in "".join(files.values())  # the key is rendered, not a variable
+
+
+@pytest.mark.parametrize("key", ["SALES_FORECAST", "NO", "true", "0123", "1e5", "null", "x-1"])
+def test_the_project_key_is_rendered_as_a_string_in_every_deploy_step(key):
+    ctx = WorkflowContext(dss_key=key, repository="dss-x", owner="acme-data", deploy_action=PROJECT.deploy_action,
+                          deploy_action_ref=PROJECT.deploy_action_ref)
+    for path, doc in _workflows(ctx).items():
+        steps = [_deploy_step(job, ctx) for job in doc["jobs"].values() if "environment" in job]
+        assert steps and all(step["with"]["project-key"] == key for step in steps), path
 
 
 def test_plugin_workflows_use_no_secret():
