@@ -22,6 +22,7 @@ test: lint
 
 bench: $(STAMP)
 	$(PY) bench/emulator.py
+	$(PY) bench/deploy.py
 	$(PY) bench/program.py
 
 clean:
