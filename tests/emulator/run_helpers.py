@@ -1,9 +1,15 @@
 """Helpers for the tests that run things (jobs, scenarios, tests.py) on the seeded sample project CHURN."""
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
+DSS_TESTS_PY = Path(__file__).resolve().parents[1] / "fixtures" / "dss_tests_py" / "tests.py"
 PAYING_CUSTOMERS = 18  # customers_raw has 20 customers, 2 of them with monthly_spend 0
 
 
@@ -46,3 +52,12 @@ def wait_until(condition: Callable[[], object], timeout: float = 30.0, what: str
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(0.05)
+
+
+def run_tests_py(dss, node: str, workdir: Path, api_key: str | None = None) -> subprocess.CompletedProcess:
+    """Run the DSS-style fixture tests.py with pytest from ``workdir`` against project CHURN on ``node``."""
+    shutil.copy(DSS_TESTS_PY, workdir / "tests.py")
+    env = dict(os.environ, DATAIKU_INSTANCE_URL=dss.url(node), DATAIKU_API_KEY=api_key or dss.admin_key(node),
+               DATAIKU_PROJECT_KEY="CHURN")
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests.py"],
+                          cwd=workdir, env=env, capture_output=True, text=True, timeout=300)

@@ -1,23 +1,13 @@
 """A DSS-style tests.py (tests/fixtures/dss_tests_py) run with pytest in a subprocess against the design node."""
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from .run_helpers import seed_churn, set_recipe_code
-
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "dss_tests_py" / "tests.py"
+from .run_helpers import run_tests_py, seed_churn, set_recipe_code
 
 
-def _run_tests_py(dss, workdir: Path) -> subprocess.CompletedProcess:
-    """Run the fixture tests.py from a checkout-like directory, with a CI key scoped to CHURN."""
-    shutil.copy(FIXTURE, workdir / "tests.py")
+def _run_tests_py(dss, workdir: Path):
+    """Run the fixture tests.py on the design node with a CI key scoped to CHURN."""
     key = dss.create_api_key("design", label="ci", projects={"CHURN": "write"})
-    env = dict(os.environ, DATAIKU_INSTANCE_URL=dss.url("design"), DATAIKU_API_KEY=key,
-               DATAIKU_PROJECT_KEY="CHURN")
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests.py"],
-                          cwd=workdir, env=env, capture_output=True, text=True, timeout=300)
+    return run_tests_py(dss, "design", workdir, key)
 
 
 def test_tests_py_passes_against_the_seeded_project(dss, tmp_path):

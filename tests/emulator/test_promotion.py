@@ -4,24 +4,8 @@ Seeded CHURN is bundled, published and deployed to the staging automation node t
 tests.py (tests/fixtures/dss_tests_py) then runs against the automation node. A recipe broken on the design node
 and re-bundled breaks there too, and rolling the deployment back to the previous bundle repairs it.
 """
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 from .deploy_helpers import active_bundle, deploy, export_and_publish
-from .run_helpers import seed_churn, set_recipe_code
-
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "dss_tests_py" / "tests.py"
-
-
-def _run_tests_py_on(dss, node: str, workdir: Path) -> subprocess.CompletedProcess:
-    shutil.copy(FIXTURE, workdir / "tests.py")
-    env = dict(os.environ, DATAIKU_INSTANCE_URL=dss.url(node), DATAIKU_API_KEY=dss.admin_key(node),
-               DATAIKU_PROJECT_KEY="CHURN")
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests.py"],
-                          cwd=workdir, env=env, capture_output=True, text=True, timeout=300)
+from .run_helpers import run_tests_py, seed_churn, set_recipe_code
 
 
 def test_tests_py_passes_on_the_automation_node_then_a_broken_bundle_fails_and_rollback_repairs(dss, tmp_path):
@@ -32,7 +16,7 @@ def test_tests_py_passes_on_the_automation_node_then_a_broken_bundle_fails_and_r
     export_and_publish(design_project, "v1")
     deploy(design, "CHURN", "v1")
     assert active_bundle(staging, "CHURN") == "v1"
-    good = _run_tests_py_on(dss, "staging", tmp_path)
+    good = run_tests_py(dss, "staging", tmp_path)
     assert good.returncode == 0, good.stdout + good.stderr
     assert "2 passed" in good.stdout
 
@@ -41,14 +25,14 @@ def test_tests_py_passes_on_the_automation_node_then_a_broken_bundle_fails_and_r
     export_and_publish(design_project, "v2")
     deploy(design, "CHURN", "v2")
     assert active_bundle(staging, "CHURN") == "v2"
-    broken = _run_tests_py_on(dss, "staging", tmp_path)
+    broken = run_tests_py(dss, "staging", tmp_path)
     assert broken.returncode == 1, broken.stdout + broken.stderr
     assert "Job run did not finish. Status: FAILED" in broken.stdout
     assert staging.get_project("CHURN").list_jobs()[0]["state"] == "FAILED"
 
     deploy(design, "CHURN", "v1")
     assert active_bundle(staging, "CHURN") == "v1"
-    repaired = _run_tests_py_on(dss, "staging", tmp_path)
+    repaired = run_tests_py(dss, "staging", tmp_path)
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
 
 
@@ -56,7 +40,7 @@ def test_the_design_node_is_untouched_by_tests_run_on_the_automation_node(dss, t
     design_project = seed_churn(dss)
     export_and_publish(design_project, "v1")
     deploy(dss.client("design"), "CHURN", "v1")
-    result = _run_tests_py_on(dss, "staging", tmp_path)
+    result = run_tests_py(dss, "staging", tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert design_project.list_jobs() == []
     assert dss.client("staging").get_project("CHURN").list_jobs()
