@@ -287,7 +287,8 @@ def synthetic_project(number: int) -> tuple[dict, dict[str, str | dict]]:
 
 def describe(sample: SampleProject) -> str:
     """One line summarising a sample project (for seeding progress)."""
-    datasets = len(sample.uploads) + len(sample.managed)
-    return (f"{sample.key} ({sample.commit_mode}): {datasets} datasets, {len(sample.recipes)} recipes, "
-            f"{len(sample.scenarios)} scenarios")
+    counts = {"dataset": len(sample.uploads) + len(sample.managed), "recipe": len(sample.recipes),
+              "scenario": len(sample.scenarios)}
+    parts = ", ".join(f"{n} {what}{'' if n == 1 else 's'}" for what, n in counts.items())
+    return f"{sample.key} ({sample.commit_mode}): {parts}"
 
