@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..core.exceptions import AlreadyExists, invalid
 from ..projects.models import Project
+from ..runtime.dataiku._csvio import infer_schema
 from . import shapes
 
 if TYPE_CHECKING:
@@ -57,21 +58,8 @@ def check_schema(schema: object) -> list[dict]:
 def infer_columns(content: bytes) -> list[dict]:
     """Schema columns of a CSV file with a header row (pandas' type inference, mapped to DSS types)."""
     import pandas as pd
-    from pandas.api import types
 
-    frame = pd.read_csv(io.BytesIO(content))
-    result = []
-    for name, dtype in frame.dtypes.items():
-        if types.is_bool_dtype(dtype):
-            kind = "boolean"
-        elif types.is_integer_dtype(dtype):
-            kind = "bigint"
-        elif types.is_float_dtype(dtype):
-            kind = "double"
-        else:
-            kind = "string"
-        result.append({"name": str(name), "type": kind})
-    return result
+    return infer_schema(pd.read_csv(io.BytesIO(content)))
 
 
 class DatasetsBackend:
