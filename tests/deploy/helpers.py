@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,16 +11,8 @@ from dss_deploy.cli import main
 
 from components.workflow_files import WorkflowContext, project_workflow_files, starter_tests_py
 
-GIT_ENV = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-GIT_ENV.update({"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_TERMINAL_PROMPT": "0",
-                "GIT_AUTHOR_NAME": "platform", "GIT_AUTHOR_EMAIL": "platform@example.com",
-                "GIT_COMMITTER_NAME": "platform", "GIT_COMMITTER_EMAIL": "platform@example.com"})
-
-
-def git(cwd: Path, *args: str) -> str:
-    proc = subprocess.run(["git", *args], cwd=cwd, env=GIT_ENV, capture_output=True, text=True)
-    assert proc.returncode == 0, f"git {' '.join(args)} failed: {proc.stdout}{proc.stderr}"
-    return proc.stdout.strip()
+from ..emulator.git_helpers import GIT_ENV  # noqa: F401 (re-exported to the deploy tests)
+from ..emulator.git_helpers import run_git as git
 
 
 def commit_files(work: Path, files: dict[str, str], message: str, push_to: str | None = "master") -> str:

@@ -6,15 +6,16 @@ import os
 import subprocess
 from pathlib import Path
 
-_ENV = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-_ENV.update({"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_TERMINAL_PROMPT": "0",
+# The environment test-side git runs with: no inherited GIT_* variables, no user config, a fixed author.
+GIT_ENV = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+GIT_ENV.update({"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_TERMINAL_PROMPT": "0",
              "GIT_AUTHOR_NAME": "tester", "GIT_AUTHOR_EMAIL": "tester@example.com",
              "GIT_COMMITTER_NAME": "tester", "GIT_COMMITTER_EMAIL": "tester@example.com"})
 
 
 def run_git(cwd: Path, *args: str) -> str:
     """Run git in ``cwd`` and return its stripped stdout; fail loudly with git's output."""
-    proc = subprocess.run(["git", *args], cwd=cwd, env=_ENV, capture_output=True, text=True)
+    proc = subprocess.run(["git", *args], cwd=cwd, env=GIT_ENV, capture_output=True, text=True)
     assert proc.returncode == 0, f"git {' '.join(args)} failed: {proc.stdout}{proc.stderr}"
     return proc.stdout.strip()
 

@@ -5,7 +5,6 @@ with the generated files, no dev); the remote URL is its path.
 """
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -13,19 +12,12 @@ import pytest
 
 from components.dss_remote import DssGitRemoteProvider, OnboardingError
 
-_ENV = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-_ENV.update({"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_AUTHOR_NAME": "gh",
-             "GIT_AUTHOR_EMAIL": "gh@example.com", "GIT_COMMITTER_NAME": "gh", "GIT_COMMITTER_EMAIL": "gh@example.com"})
-
-
-def git(cwd: Path, *args: str) -> str:
-    proc = subprocess.run(["git", *args], cwd=cwd, env=_ENV, capture_output=True, text=True)
-    assert proc.returncode == 0, f"git {' '.join(args)}: {proc.stderr}"
-    return proc.stdout.strip()
+from ..emulator.git_helpers import GIT_ENV
+from ..emulator.git_helpers import run_git as git
 
 
 def is_ancestor(repo: Path, older: str, newer: str) -> bool:
-    return subprocess.run(["git", "merge-base", "--is-ancestor", older, newer], cwd=repo, env=_ENV).returncode == 0
+    return subprocess.run(["git", "merge-base", "--is-ancestor", older, newer], cwd=repo, env=GIT_ENV).returncode == 0
 
 
 def bare(tmp_path: Path, name: str) -> Path:
