@@ -4,11 +4,14 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 
 import uvicorn
 
 from .config import ServeConfig
 from .core.app import build_app
+from .core.served import RouteKey
 from .instance import Instance
 from .urls import all_routes
 
@@ -33,6 +36,15 @@ class EmulatorServer:
 
     def url(self, name: str) -> str:
         return self.instances[name].url
+
+    @contextmanager
+    def recording(self) -> Iterator[set[RouteKey]]:
+        """The ``(method, route path)`` pairs any instance serves inside the ``with`` block."""
+        collected: set[RouteKey] = set()
+        with ExitStack() as stack:
+            for inst in self.instances.values():
+                stack.enter_context(inst.served.recording(collected))
+            yield collected
 
     def start(self) -> EmulatorServer:
         routes = all_routes()

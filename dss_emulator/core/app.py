@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .auth import key_from_headers
+from .auth import authorize, key_from_headers
 from .context import RequestContext, UploadedFile
 from .exceptions import DSSError, InjectedFault, NotImplementedRoute
 from .routing import Raw, RouteSpec, Text
@@ -45,6 +45,7 @@ def _to_response(result) -> Response:
 def _make_endpoint(instance: Instance, spec: RouteSpec):
     async def endpoint(request: Request) -> Response:
         path = request.url.path
+        instance.served.record(spec.method, spec.path)
         try:
             fault = instance.route_faults.take(request.method, path)
             if fault is not None:
@@ -52,7 +53,8 @@ def _make_endpoint(instance: Instance, spec: RouteSpec):
                     await asyncio.sleep(fault.delay)
                 if fault.status:
                     raise InjectedFault(fault.status, fault.message)
-            key = instance.keys.authenticate(key_from_headers(request.headers)) if spec.auth else None
+            key = instance.keys.authenticate(key_from_headers(request.headers))
+            authorize(key, spec.access, request.path_params)
             body = b""
             files: dict[str, UploadedFile] = {}
             if request.headers.get("content-type", "").startswith("multipart/form-data"):
