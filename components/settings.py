@@ -158,6 +158,12 @@ def _certificate(value: SecretStr | None) -> SecretStr | None:
     return value
 
 
+def _ca_bundle(value: str) -> str:
+    if value.strip() and ("-----BEGIN CERTIFICATE-----" not in value or "-----END CERTIFICATE-----" not in value):
+        raise ValueError("must be PEM certificates (-----BEGIN CERTIFICATE----- ...), not a path")
+    return value.strip()
+
+
 def _secret(value: SecretStr) -> SecretStr:
     if not value.get_secret_value().strip():
         raise ValueError("must not be empty")
@@ -248,6 +254,7 @@ class Settings(BaseModel):
     deploy_action_repository: Annotated[str, AfterValidator(_action_repository)]
     deploy_action_ref: Annotated[str, AfterValidator(_sha)]
     client_certificate: Annotated[SecretStr | None, AfterValidator(_certificate)]
+    ca_bundle: Annotated[str, AfterValidator(_ca_bundle)]
     git_remote_url_template: Annotated[str, AfterValidator(_remote_template)]
     variable_scope: Literal["repository", "organization"]
 
