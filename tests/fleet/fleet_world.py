@@ -22,6 +22,7 @@ from ..emulator.git_helpers import run_git as git
 class FleetWorld:
     world: World  # CHURN's GitOps world (keys, repositories)
     bundles: dict[str, str]  # name -> bundle id
+    commits: dict[str, str]  # CHURN's DSS commits: tested (on prod), broken (on staging)
     finance_remote: Path
 
 
@@ -92,4 +93,4 @@ def build(dss, tmp: Path, capsys) -> FleetWorld:
     dss.control("design", "POST", "faults/deployments", {"count": 1, "deploymentId": "FINANCE_REPORTS-on-staging",
                                                           "message": "automation node refused the bundle"})
     _deploy(deployer, "FINANCE_REPORTS-on-staging", "FINANCE_REPORTS", "staging", f1)
-    return FleetWorld(world, {"s1": s1, "s2": s2, "f1": f1}, remote)
+    return FleetWorld(world, {"s1": s1, "s2": s2, "f1": f1}, {"tested": first, "broken": broken}, remote)

@@ -65,6 +65,7 @@ def test_the_demo_story_reads_as_it_happened(fleet, capsys):
     assert [u["status"] for u in staging["updates"]] == ["SUCCESS", "SUCCESS"]  # the broken bundle deployed fine
     assert staging["tests"] == {"FAILED": 1}  # ... and its tests failed on staging
     assert prod["tests"] == {"SUCCESS": 1} and prod["health"] == "HEALTHY"
+    assert (prod["bundle_commit"], staging["bundle_commit"]) == (fleet.commits["tested"], fleet.commits["broken"])
     unhealthy = next(f for f in churn["flags"] if f["code"] == "unhealthy")
     assert unhealthy["warning"] and staging["bundle"] in unhealthy["detail"] and "1 FAILED" in unhealthy["detail"]
     assert churn["repository"] == "github" and churn["repository_source"] == "DSS git remote"
@@ -111,7 +112,7 @@ def test_table_is_flags_first_and_fits_100_columns(fleet, capsys):
     lines = out.splitlines()
     assert max(len(line) for line in lines) <= 100
     header = next(n for n, line in enumerate(lines) if line.startswith("FLAGS"))
-    assert lines[header].split()[:3] == ["FLAGS", "PROJECT", "REPOSITORY"]
+    assert lines[header].split() == ["FLAGS", "PROJECT", "REPO", "STAGE", "BUNDLE", "HEALTH", "AGE"]
     table = lines[header + 1:lines.index("Details:") - 1]
     keyed = [line for line in table if any(key in line for key in KEYS)]
     assert [next(k for k in KEYS if k[:8] in line) for line in keyed] == list(KEYS)  # all warned: by key

@@ -25,10 +25,10 @@ import requests
 from dataikuapi import DSSClient
 from dataikuapi.utils import DataikuException
 
+from ..bundles import bundle_tag
 from ..errors import UsageError, dss_call, is_not_found
 from .facts import Deployment, DesignGit, Fleet, Project, Update, to_datetime
 
-TAG_PREFIX = "dss-bundle-"
 T = TypeVar("T")
 
 
@@ -136,7 +136,7 @@ def _repository_name(url: str) -> str:
 
 
 def _bundle_commits(key: str, tags: list[dict]) -> dict[str, str]:
-    prefix = f"{TAG_PREFIX}{key}-"
+    prefix = bundle_tag(key, "")
     commits = {}
     for tag in tags:
         name = (tag.get("shortName") or tag.get("name") or "").removeprefix("refs/tags/")

@@ -9,10 +9,11 @@ from .flags import MEANINGS
 from .view import Row, age, health, rows, stamp, summary_line
 
 WIDTH = 100
-HEADERS = ("FLAGS", "PROJECT", "REPOSITORY", "STAGE", "BUNDLE", "HEALTH", "AGE")
+HEADERS = ("FLAGS", "PROJECT", "REPO", "STAGE", "BUNDLE", "HEALTH", "AGE")
 FLAGS_WIDTH = 16  # the longest flag, untested-in-prod
-MINIMUM = {1: 8, 2: 8, 4: 10, 5: 12}  # columns that may shrink, down to this width
-SHRINK_ORDER = (2, 1, 5, 4)  # repository first, then project, health, bundle
+# Columns that may shrink, in this order, each down to its minimum: repository names are the least needed here
+# (they usually derive from the key; --json, --markdown and --html show them whole), project keys the most.
+SHRINK = ((2, 8), (4, 12), (5, 12), (1, 10))
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -38,11 +39,11 @@ def _block(row: Row, fleet: Fleet) -> list[list[str]]:
 def _fit(lines: list[list[str]]) -> list[int]:
     widths = [max(len(line[i]) for line in lines) for i in range(len(HEADERS))]
     widths[0] = max(widths[0], FLAGS_WIDTH)
-    while sum(widths) + len(widths) - 1 > WIDTH:
-        shrinkable = [i for i in SHRINK_ORDER if widths[i] > MINIMUM[i]]
-        if not shrinkable:
+    for column, minimum in SHRINK:
+        excess = sum(widths) + len(widths) - 1 - WIDTH
+        if excess <= 0:
             break
-        widths[max(shrinkable, key=lambda i: widths[i] - MINIMUM[i])] -= 1
+        widths[column] = max(minimum, widths[column] - excess)
     return widths
 
 
