@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import sys
+import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,6 +160,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return 2
     except DeployError as exc:
         reporter.fail(str(exc), "Fleet status failed")
+        return 1
+    except Exception:  # a bug: keep the traceback, redacted like everything else
+        reporter.fail(f"internal error, please report it:\n{traceback.format_exc()}", "Internal error")
         return 1
     text = {"json": render_json.render, "markdown": render_markdown.render, "table": render_table.render}
     print(reporter.redact(text[settings.output](fleet)), flush=True)

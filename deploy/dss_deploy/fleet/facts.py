@@ -6,8 +6,6 @@ from datetime import UTC, datetime
 
 from dateutil import parser as date_parser
 
-STAGES = ("staging", "prod")
-
 
 def to_datetime(value: object) -> datetime | None:
     """A DSS timestamp (epoch milliseconds, or an ISO string) as an aware UTC datetime; None when absent."""

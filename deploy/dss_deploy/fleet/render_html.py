@@ -111,6 +111,3 @@ def render(fleet: Fleet, days: int = 30) -> str:
         days=days, meanings=MEANINGS, stage_text=lambda d: _stage_text(d, fleet),
         timelines=[timeline(r.project, fleet.collected_at, days) for r in judged])
 
-
-def write(fleet: Fleet, path: Path, days: int = 30) -> None:
-    path.write_text(render(fleet, days), encoding="utf-8")
