@@ -6,13 +6,16 @@ the outputs of a "previous run" given by the caller.
 """
 from __future__ import annotations
 
+import base64
 import threading
 import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import dill
 import pulumi
+from pulumi.dynamic import ResourceProvider
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks, set_mocks
 from pulumi.runtime.settings import set_root_resource
@@ -20,6 +23,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
+DYNAMIC = "pulumi-python:dynamic:Resource"
 
 
 @dataclass(frozen=True)
@@ -90,16 +94,24 @@ def _has_secret(value: Any) -> bool:
 
 
 class ProgramMocks(Mocks):
-    """Inputs echoed as outputs, plus the computed outputs the GitHub provider would add."""
+    """Inputs echoed as outputs, plus the computed outputs the GitHub provider would add.
 
-    def __init__(self, owner: str = "acme", previous_outputs: Mapping[str, Any] | None = None):
+    With ``apply_dynamic`` the program's dynamic resources (the DSS onboarding) are really created: their provider
+    is unpickled and its ``check`` and ``create`` run, as the engine would run them in ``pulumi up``.
+    """
+
+    def __init__(self, owner: str = "acme", previous_outputs: Mapping[str, Any] | None = None,
+                 apply_dynamic: bool = False):
         self.owner = owner
         self.previous_outputs = dict(previous_outputs or {})
+        self.apply_dynamic = apply_dynamic
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict]:
         if args.typ == STACK_REFERENCE:
             return args.name, {"name": args.inputs.get("name"), "outputs": self.previous_outputs,
                                "secretOutputNames": []}
+        if args.typ == DYNAMIC and self.apply_dynamic:
+            return _create_dynamic(args)
         outputs = dict(args.inputs)
         name = _plain(args.inputs.get("name")) or args.name
         if args.typ == "github:index/repository:Repository":
@@ -114,6 +126,16 @@ class ProgramMocks(Mocks):
 
     def call(self, args: MockCallArgs) -> tuple[dict, list | None]:
         raise NotImplementedError(f"the program makes no invoke, got {args.token}")
+
+
+def _create_dynamic(args: MockResourceArgs) -> tuple[str, dict]:
+    inputs = _plain(args.inputs)
+    provider: ResourceProvider = dill.loads(base64.b64decode(inputs.pop("__provider")))
+    checked = provider.check({}, inputs)
+    if checked.failures:
+        raise ValueError(f"{args.name}: " + "; ".join(f"{f.property}: {f.reason}" for f in checked.failures))
+    created = provider.create(checked.inputs)
+    return created.id, {**inputs, **(created.outs or {})}
 
 
 class RecordingMonitor(MockMonitor):
@@ -151,10 +173,11 @@ class RecordingMonitor(MockMonitor):
 
 def run_mocked(program: Callable[[], Awaitable[Mapping[str, Any]]], *, owner: str = "acme",
                previous_outputs: Mapping[str, Any] | None = None, project: str = "dataiku-gitops",
-               stack: str = "dev", preview: bool = False, monitor: RecordingMonitor | None = None) -> MockRun:
+               stack: str = "dev", preview: bool = False, monitor: RecordingMonitor | None = None,
+               apply_dynamic: bool = False) -> MockRun:
     """Run ``program`` (an async function returning the stack outputs) under fresh mocks; exceptions propagate
-    (pass your own ``monitor`` to see what was declared before one)."""
-    monitor = monitor or RecordingMonitor(ProgramMocks(owner, previous_outputs))
+    (pass your own ``monitor`` to see what was declared before one). ``apply_dynamic``: see :class:`ProgramMocks`."""
+    monitor = monitor or RecordingMonitor(ProgramMocks(owner, previous_outputs, apply_dynamic))
     set_root_resource(None)
     set_mocks(monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor,
               organization="organization")

@@ -5,6 +5,7 @@ Pulumi mocks. Nothing here reads configuration: it all comes in through :class:`
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
@@ -29,6 +30,8 @@ from .workflow_files import (
     project_workflow_files,
     starter_tests_py,
 )
+
+ONBOARDING_FAILURES_OUTPUT = "onboardingFailures"
 
 
 @contextmanager
@@ -81,7 +84,22 @@ async def run_program(settings: Settings, client: DSSClient | None = None) -> di
         _organization_variables(settings, opts)
     projects = {key: ProjectRepository(f"dss-project-{key}", args, opts) for key, args in project_args.items()}
     plugins = {key: PluginRepository(f"dss-plugin-{key}", args, opts) for key, args in plugin_args.items()}
-    return {deletion_guard.PROJECTS_OUTPUT: _summary(projects), deletion_guard.PLUGINS_OUTPUT: _summary(plugins)}
+    return {deletion_guard.PROJECTS_OUTPUT: _summary(projects), deletion_guard.PLUGINS_OUTPUT: _summary(plugins),
+            ONBOARDING_FAILURES_OUTPUT: onboarding_failures(projects)}
+
+
+def onboarding_failures(projects: Mapping[str, ProjectRepository]) -> pulumi.Output[dict[str, str]]:
+    """{project key: why its onboarding pushed nothing} for the projects whose onboarding failed in this run, each
+    also logged as a warning: the run goes on for the others (see components/dss_remote.py)."""
+    def report(key: str, failure: str | None) -> str | None:
+        if failure:
+            pulumi.log.warn(f"onboarding of DSS project {key} failed, retried next run: {failure}")
+        return failure
+
+    failures = {key: c.onboarding_failure.apply(functools.partial(report, key)) for key, c in projects.items()}
+    if not failures:  # Output.all() of nothing is a list
+        return pulumi.Output.from_input({})
+    return pulumi.Output.all(**failures).apply(lambda by_key: {k: f for k, f in by_key.items() if f})
 
 
 def _summary(components: Mapping[str, ProjectRepository | PluginRepository]) -> dict[str, pulumi.Input]:

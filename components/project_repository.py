@@ -44,6 +44,8 @@ class ProjectRepository(pulumi.ComponentResource):
     """The repository's name."""
     html_url: pulumi.Output[str]
     """The repository's web URL."""
+    onboarding_failure: pulumi.Output[str | None]
+    """Why the DSS onboarding pushed nothing in this run (one line), or None (done, or no onboarding)."""
 
     def __init__(self, name: str, args: ProjectRepositoryArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TYPE, name, {}, opts)
@@ -61,8 +63,12 @@ class ProjectRepository(pulumi.ComponentResource):
         if args.onboarding is not None:
             # after the last file (dev is rebased onto a prod that holds them all) and the team grants (one of them
             # may be what lets DSS's machine user push)
-            DssGitRemote(f"{name}-dss-remote", args.onboarding,
-                         opts=pulumi.ResourceOptions(parent=self, depends_on=[on_prod, *grants]))
+            remote = DssGitRemote(f"{name}-dss-remote", args.onboarding,
+                                  opts=pulumi.ResourceOptions(parent=self, depends_on=[on_prod, *grants]))
+            self.onboarding_failure = remote.failure
+        else:
+            self.onboarding_failure = pulumi.Output.from_input(None)
         self.repository_name = repo.name
         self.html_url = repo.html_url
-        self.register_outputs({"repository_name": self.repository_name, "html_url": self.html_url})
+        self.register_outputs({"repository_name": self.repository_name, "html_url": self.html_url,
+                               "onboarding_failure": self.onboarding_failure})
