@@ -24,6 +24,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
 DYNAMIC = "pulumi-python:dynamic:Resource"
+GET_REPOSITORY = "github:index/getRepository:getRepository"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class Declared:
     ignore_changes: tuple[str, ...] = ()
     retain_on_delete: bool = False
     provider: str = ""
+    import_id: str = ""
+    """The id of an existing resource to import (adoption), empty for a resource to create."""
 
 
 @dataclass
@@ -101,10 +104,13 @@ class ProgramMocks(Mocks):
     """
 
     def __init__(self, owner: str = "acme", previous_outputs: Mapping[str, Any] | None = None,
-                 apply_dynamic: bool = False):
+                 apply_dynamic: bool = False, existing_repositories: Mapping[str, Mapping[str, Any]] | None = None):
         self.owner = owner
         self.previous_outputs = dict(previous_outputs or {})
         self.apply_dynamic = apply_dynamic
+        self.existing_repositories = dict(existing_repositories or {})
+        """Repository name → what GitHub's getRepository answers for it (e.g. ``{"archived": True}``)."""
+        self.invokes: list[tuple[str, dict]] = []
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict]:
         if args.typ == STACK_REFERENCE:
@@ -124,8 +130,18 @@ class ProgramMocks(Mocks):
             outputs.update(commitSha="1" * 40, sha="2" * 40)
         return f"{args.name}-id", outputs
 
-    def call(self, args: MockCallArgs) -> tuple[dict, list | None]:
-        raise NotImplementedError(f"the program makes no invoke, got {args.token}")
+    def call(self, args: MockCallArgs) -> dict:
+        """getRepository, the program's one invoke: an existing repository's fields, or what the provider answers
+        for a missing one (an empty id and nothing else)."""
+        self.invokes.append((args.token, dict(args.args)))
+        if args.token != GET_REPOSITORY:
+            raise NotImplementedError(f"the program makes no other invoke, got {args.token}")
+        owner, _, name = str(args.args.get("fullName")).partition("/")
+        if owner != self.owner or name not in self.existing_repositories:
+            return {"id": "", "fullName": args.args.get("fullName")}
+        return {"id": name, "fullName": f"{owner}/{name}", "name": name, "nodeId": f"R_{name}",
+                "htmlUrl": f"https://github.com/{owner}/{name}", "archived": False,
+                **self.existing_repositories[name]}
 
 
 def _create_dynamic(args: MockResourceArgs) -> tuple[str, dict]:
@@ -162,7 +178,7 @@ class RecordingMonitor(MockMonitor):
             self._record(request, request.object, custom=request.custom, dependencies=request.dependencies,
                          delete_before_replace=request.deleteBeforeReplace,
                          ignore_changes=tuple(request.ignoreChanges),
-                         retain_on_delete=bool(request.retainOnDelete))
+                         retain_on_delete=bool(request.retainOnDelete), import_id=request.importId)
         return response
 
     def ReadResource(self, request):
