@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
+from xml.sax.saxutils import escape as xml_escape
 
 REDACTED = "***"
 
@@ -99,6 +100,7 @@ class Reporter:
         """Blank these values (and each long line of multi-line ones, e.g. PEM bodies) from all output."""
         for secret in secrets:
             parts = [secret] + [line.strip() for line in secret.splitlines() if len(line.strip()) >= 16]
+            parts += [xml_escape(part, {'"': "&quot;"}) for part in parts]  # as written in a JUnit report
             self._secrets.extend(p for p in parts if p and p not in self._secrets)
         self._secrets.sort(key=len, reverse=True)
 
@@ -153,13 +155,32 @@ class Reporter:
         lines += [f"> {_cell(note)}" for note in summary.notes]
         if summary.error:
             lines += ["", "```text", summary.error, "```"]
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(self.redact("\n".join(lines)) + "\n")
+        self._append(path, "\n".join(lines) + "\n", "step summary (--summary-file)")
 
     def write_outputs(self, summary: RunSummary, path: Path | None) -> None:
         """Append ``name=value`` step outputs to ``path`` (``$GITHUB_OUTPUT``)."""
         if path is None:
             return
-        with path.open("a", encoding="utf-8") as handle:
-            for name, value in summary.outputs().items():
-                handle.write(self.redact(f"{name}={_cell(value)}") + "\n")
+        text = "".join(f"{name}={_cell(value)}\n" for name, value in summary.outputs().items())
+        self._append(path, text, "step outputs (--output-file)")
+
+    def _append(self, path: Path, text: str, what: str) -> None:
+        """Append redacted ``text``; a file that cannot be written is a warning, never a failed run."""
+        try:
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(self.redact(text))
+        except OSError as exc:
+            self.warn(f"Could not write the {what} to {path}: {exc.strerror or exc}", "Report not written")
+
+    def redact_file(self, path: Path) -> None:
+        """Blank every secret in a file another process wrote (the JUnit report); a missing file is fine."""
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            redacted = self.redact(text)
+            if redacted != text:
+                path.write_text(redacted, encoding="utf-8")
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            self.warn(f"Could not redact {path}: {exc.strerror or exc}; delete it before publishing it",
+                      "Report not redacted")
