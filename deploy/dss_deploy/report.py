@@ -5,6 +5,7 @@ hold (API keys, the git token, the certificate), whatever code produced the text
 """
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import TextIO
 from xml.sax.saxutils import escape as xml_escape
 
 REDACTED = "***"
+FRAGMENT = re.compile(r"[A-Za-z0-9_-]{8,}")  # a run of key characters long enough to be part of a key
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class Reporter:
         self.stream = stream or sys.stdout
         self.annotate = annotate
         self._secrets: list[str] = []
+        self._keys: list[str] = []  # single-line secrets: parts of them are blanked too
         self.add_secrets(secrets or [])
 
     def add_secrets(self, secrets: list[str]) -> None:
@@ -102,11 +105,17 @@ class Reporter:
             parts = [secret] + [line.strip() for line in secret.splitlines() if len(line.strip()) >= 16]
             parts += [xml_escape(part, {'"': "&quot;"}) for part in parts]  # as written in a JUnit report
             self._secrets.extend(p for p in parts if p and p not in self._secrets)
+            if "\n" not in secret.strip():
+                self._keys.append(secret)
         self._secrets.sort(key=len, reverse=True)
 
     def redact(self, text: str) -> str:
+        """``text`` without any secret, nor any 8+ character piece of a key (e.g. pytest's shortened reprs)."""
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
+        if self._keys:
+            text = FRAGMENT.sub(lambda m: REDACTED if any(m.group() in key for key in self._keys) else m.group(),
+                                text)
         return text
 
     def _print(self, text: str) -> None:
