@@ -102,3 +102,25 @@ def test_unreachable_dss_exits_1_and_changes_nothing(seeded, capsys):
     environ = {"DSS_DESIGN_API_KEY": key, "DSS_STAGING_INFRA_ID": "staging", "DSS_PROD_INFRA_ID": "prod"}
     assert main(["--design-url", "http://127.0.0.1:9"], environ) == 1
     assert "Listing the projects of the design node failed: cannot reach DSS" in capsys.readouterr().out
+
+
+def test_a_dss_that_stops_answering_fails_the_report_within_the_request_timeout(seeded, capsys):
+    dss, key = seeded
+    dss.control("design", "POST", "faults/routes", {"method": "GET", "path": "/project-deployer/projects$",
+                                                    "count": 1, "delay": 3})
+    code, out = run(dss, key, capsys, "--request-timeout", "1")
+    assert code == 1
+    assert "Listing the published projects of the Project Deployer failed: DSS did not answer in time (ReadTimeout" in out
+
+
+def test_one_unreadable_project_does_not_stop_the_report(seeded, capsys):
+    dss, key = seeded
+    dss.control("design", "POST", "faults/routes", {"method": "GET", "path": "/projects/CHURN/git/status$",
+                                                    "count": 1, "status": 500, "message": "git index locked"})
+    code, out = run(dss, key, capsys, "--json")
+    assert code == 0
+    projects = {p["key"]: p for p in json.loads(out)["projects"]}
+    unreadable = [f["detail"] for f in projects["CHURN"]["flags"] if f["code"] == "unreadable"]
+    assert len(unreadable) == 1 and unreadable[0].startswith("git status: ") and "git index locked" in unreadable[0]
+    assert not any(f["code"] == "unreadable" for p in ("SALES_FORECAST", "FINANCE_REPORTS")
+                   for f in projects[p]["flags"])

@@ -17,16 +17,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dataikuapi import DSSClient
-
 from ..errors import DeployError, UsageError
 from ..report import Reporter
-from ..settings import ID_RE, EnvironmentDefault, _certificate, _match, _secret, _url, certificate_file
+from ..settings import (
+    ID_RE,
+    EnvironmentDefault,
+    _certificate,
+    _match,
+    _secret,
+    _url,
+    _writable_file,
+    certificate_file,
+)
+from ..transport import RequestBudget, make_client
 from . import render_html, render_json, render_markdown, render_table
 from .collect import collect
 from .view import rows
 
-MAX_DAYS, MAX_WORKERS = 366, 32
+MAX_DAYS, MAX_WORKERS, MAX_REQUEST_SECONDS = 366, 32, 3600
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,7 @@ class StatusSettings:
     summary_file: Path | None
     days: int
     workers: int
+    request_timeout: int
     insecure_tls: bool
     design_api_key: str = field(repr=False)
     client_certificate_pem: str | None = field(default=None, repr=False)
@@ -69,6 +78,7 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     flag("--summary-file", "GITHUB_STEP_SUMMARY", "markdown job summary to append the report to")
     flag("--days", "DSS_STATUS_DAYS", "days shown on the --html timelines", default="30")
     flag("--workers", "DSS_STATUS_WORKERS", "projects read in parallel", default="8")
+    flag("--request-timeout", "DSS_STATUS_REQUEST_TIMEOUT", "seconds one DSS request may take", default="60")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", dest="output", action="store_const", const="json", help="print JSON")
     output.add_argument("--markdown", dest="output", action="store_const", const="markdown",
@@ -95,10 +105,11 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Statu
         infras=infras,
         stack_outputs=Path(args.stack_outputs) if args.stack_outputs else None,
         output=args.output or "table",
-        html=Path(args.html) if args.html else None,
+        html=_writable_file("--html", Path(args.html)) if args.html else None,
         summary_file=Path(args.summary_file) if args.summary_file else None,
         days=_number("--days", args.days, MAX_DAYS),
         workers=_number("--workers", args.workers, MAX_WORKERS),
+        request_timeout=_number("--request-timeout", args.request_timeout, MAX_REQUEST_SECONDS),
         insecure_tls=bool(args.insecure_tls),
         design_api_key=_secret(environ, "DSS_DESIGN_API_KEY", "design-api-key"),
         client_certificate_pem=_certificate(environ),
@@ -151,9 +162,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         reporter.add_secrets(settings.secrets)
         repositories = read_stack_outputs(settings.stack_outputs) if settings.stack_outputs else None
         with certificate_file(settings, environ) as certificate:
-            client = DSSClient(settings.design_url, api_key=settings.design_api_key,
-                               no_check_certificate=settings.insecure_tls,
-                               client_certificate=str(certificate) if certificate else None)
+            client = make_client(settings.design_url, settings.design_api_key,
+                                 RequestBudget(settings.request_timeout), settings.insecure_tls, certificate)
             fleet = collect(client, settings.infras, repositories, workers=settings.workers)
     except UsageError as exc:
         reporter.fail(str(exc), exc.title)
@@ -166,11 +176,15 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return 1
     text = {"json": render_json.render, "markdown": render_markdown.render, "table": render_table.render}
     print(reporter.redact(text[settings.output](fleet)), flush=True)
-    if settings.html:
-        settings.html.write_text(reporter.redact(render_html.render(fleet, settings.days)), encoding="utf-8")
-    if settings.summary_file:
-        with settings.summary_file.open("a", encoding="utf-8") as handle:
-            handle.write(reporter.redact(render_markdown.render(fleet)) + "\n")
+    try:
+        if settings.html:
+            settings.html.write_text(reporter.redact(render_html.render(fleet, settings.days)), encoding="utf-8")
+        if settings.summary_file:
+            with settings.summary_file.open("a", encoding="utf-8") as handle:
+                handle.write(reporter.redact(render_markdown.render(fleet)) + "\n")
+    except OSError as exc:
+        reporter.fail(f"Cannot write {exc.filename}: {exc.strerror}", "Fleet status failed")
+        return 1
     if reporter.annotate:  # one warning annotation per unhealthy or untested-in-prod project
         for row in rows(fleet):
             if row.warnings:
