@@ -110,7 +110,8 @@ def test_a_dss_that_stops_answering_fails_the_report_within_the_request_timeout(
                                                     "count": 1, "delay": 3})
     code, out = run(dss, key, capsys, "--request-timeout", "1")
     assert code == 1
-    assert "Listing the published projects of the Project Deployer failed: DSS did not answer in time (ReadTimeout" in out
+    assert ("Listing the published projects of the Project Deployer failed: DSS did not answer in time "
+            "(ReadTimeout") in out
 
 
 def test_one_unreadable_project_does_not_stop_the_report(seeded, capsys):
