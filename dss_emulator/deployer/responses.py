@@ -6,6 +6,7 @@ from ..core.context import RequestContext
 from ..core.evidence import client
 from ..core.routing import Raw, RouteTable
 from .models import DeployerBackend
+from .testing import testing_status
 
 routes = RouteTable(prefix="/dip/publicapi/project-deployer")
 
@@ -254,3 +255,14 @@ def get_governance_status(ctx: RequestContext, dep_id: str):
     return info_messages([message("INFO", "INFO_GOVERN_NOT_EMULATED", "No Govern node",
                                   f"No Govern sign-off is checked for bundle {bundle_id}: the emulator has no "
                                   f"Govern node")])
+
+
+@routes.route("GET", "/deployments/{dep_id}/testing-status", access="any-key",
+              evidence=client("dss/projectdeployer.py", "DSSProjectDeployerDeployment.get_testing_status",
+                              "EV-S02", "EV-S03"))
+def get_testing_status(ctx: RequestContext, dep_id: str):
+    """Test scenario outcomes of the deployed project on the infra's automation node (see ``testing.py``)."""
+    deployer = _deployer(ctx)
+    settings = deployer.deployments.get(dep_id)["settings"]
+    return testing_status(deployer.infras.target(settings["infraId"]), settings["deployedProjectKey"],
+                          ctx.arg("bundleId"))

@@ -30,3 +30,10 @@ def test_demo_promotes_the_tested_bundle_and_stops_a_breaking_change():
             ("POST", DSS + "/projects/{pk}/git/actions/push"),  # onboarding
             ("POST", DSS + "/project-deployer/deployments/{dep_id}/actions/update")} <= served  # the deploy script
     assert invented_among(served) == []  # nothing the demo shows rests on a route the emulator invented
+    # It ends with the fleet table: CHURN unhealthy (its tests failed on staging's broken bundle) and waiting for
+    # its merge, prod healthy on the tested bundle; the other projects have no deployment yet.
+    fleet = out[out.index("=== 5. The fleet at a glance"):]
+    churn = re.search(r"\nunhealthy\s+CHURN\s+dss-churn\s+staging\s+(b-\w+)\s+HEALTHY, 1 test FAILED\s+\w+\n"
+                      r"staging-ahead\s+prod\s+(b-\w+)\s+HEALTHY\s+\w+\n", fleet)
+    assert churn and churn.groups() == (broken.group(1), tested), fleet
+    assert re.search(r"\nno-deployment\s+SALES_FORECAST\s", fleet) and (ROOT / ".demo" / "fleet.html").is_file()
