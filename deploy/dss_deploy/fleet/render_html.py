@@ -127,7 +127,7 @@ def render(fleet: Fleet, days: int = 30) -> str:
                                      autoescape=True, undefined=jinja2.StrictUndefined,
                                      trim_blocks=True, lstrip_blocks=True)
     return environment.get_template(TEMPLATE).render(
-        fleet=fleet, rows=judged, summary=summary_line(fleet, judged), stamp=stamp(fleet.collected_at),
+        fleet=fleet, rows=judged, summary=summary_line(judged), stamp=stamp(fleet.collected_at),
         days=days, meanings=MEANINGS, stage_text=lambda d: _stage_text(d, fleet),
         timelines=[timeline(r.project, fleet.collected_at, days) for r in judged])
 
