@@ -52,6 +52,8 @@ class InstanceConfig(_Strict):
 class ServeConfig(_Strict):
     data_dir: Path
     instances: tuple[InstanceConfig, ...] = Field(min_length=1)
+    # directories under which local-path git remotes (``/srv/git/x.git``, ``file://...``) may be; none by default
+    local_remote_roots: tuple[Path, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self):

@@ -11,6 +11,8 @@ _BASE_ENV = {
     "GIT_CONFIG_GLOBAL": os.devnull,
     "GIT_TERMINAL_PROMPT": "0",
     "LC_ALL": "C",
+    # only these transports, whatever a remote URL says (no ``ext::`` commands, no ``fd::``)
+    "GIT_ALLOW_PROTOCOL": "file:git:http:https:ssh",
 }
 
 # ``git rev-parse --local-env-vars``: inherited (e.g. from a git hook running the tests) they would redirect every
