@@ -124,8 +124,8 @@ def create_published_project(ctx: RequestContext):
 
 @routes.route("POST", "/projects/bundles")
 def upload_bundle(ctx: RequestContext):
-    upload = ctx.file()
-    _deployer(ctx, write=True).projects.add_bundle(ctx.arg("projectKey"), upload.content, ctx.login, {})
+    projects = _deployer(ctx, write=True).projects
+    projects.add_bundle(ctx.arg("projectKey"), ctx.file().content, ctx.login, {})
 
 
 @routes.route("GET", "/projects/{key}")

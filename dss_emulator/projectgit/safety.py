@@ -73,8 +73,13 @@ class RemotePolicy:
         path = url[len("file://"):] if scheme else url
         self._check_local(shown, Path(os.path.realpath(cwd / path)))
 
+    def in_data_dir(self, path: Path) -> bool:
+        """True when ``path`` (links resolved) is the emulator's data directory or lies inside it."""
+        target = Path(os.path.realpath(path))
+        return target == self.data_dir or self.data_dir in target.parents
+
     def _check_local(self, shown: str, target: Path) -> None:
-        if target == self.data_dir or self.data_dir in target.parents:
+        if self.in_data_dir(target):
             raise invalid(f"Invalid remote url: {shown!r}",
                           "a local-path remote may not point inside the emulator's data directory")
         if not any(target == root or root in target.parents for root in self.roots):

@@ -74,3 +74,18 @@ def test_a_read_only_key_cannot_abort_and_the_answer_is_dss_shaped(world):
     assert set(resp.json()) == {"errorType", "message", "detailedMessage"}
     assert "write access to project SHOP" in resp.json()["detailedMessage"]
     assert dss.client().get_future(world["futures"]["SHOP"]).get_state()["aborted"] is False
+
+
+def test_an_archive_path_cannot_reach_into_the_data_directory(dss):
+    """importFromArchive reads a server path: it may not read another project's bundle from the emulator's data."""
+    admin = dss.client()
+    export_and_publish(make_project(admin, "SHOP"), "v1")
+    archive = dss.server.instances["design"].root / "bundles" / "exported" / "SHOP" / "v1.zip"
+    assert archive.is_file()
+    staging = dss.client("staging")
+    staging.create_project("MINE", "Mine", "admin")
+    key = dss.create_api_key("staging", label="mine-admin", projects={"MINE": "admin"})
+    mine = dss.client("staging", api_key=key).get_project("MINE")
+    with pytest.raises(DataikuException, match="lies inside the emulator's data directory"):
+        mine.import_bundle_from_archive(str(archive))
+    assert staging.get_project("MINE").list_imported_bundles()["bundles"] == []
