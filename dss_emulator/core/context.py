@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import auth
 from .exceptions import InvalidArgument, MalformedJSON
+from .jsonshape import check
 
 if TYPE_CHECKING:
     from ..instance import Instance
@@ -83,12 +84,13 @@ class RequestContext:
                                 f"Malformed JSON body: lists and objects may nest at most {MAX_JSON_DEPTH} levels")
         return value
 
-    def json_object(self) -> dict:
-        """The body as a JSON object ({} when empty); 400 for any other JSON type."""
+    def json_object(self, shape: dict | None = None) -> dict:
+        """The body as a JSON object ({} when empty); 400 for any other JSON type, or when a field does not have
+        its ``shape`` (see :mod:`~dss_emulator.core.jsonshape`)."""
         body = self.json({})
         if not isinstance(body, dict):
             raise MalformedJSON("Expected a JSON object as request body", f"Got {type(body).__name__}")
-        return body
+        return check(body, shape) if shape else body
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         return self.query.get(name, default)

@@ -18,7 +18,9 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..core.exceptions import invalid
+from ..core.exceptions import DSSError, invalid
+from ..core.gitcmd import git_bytes
+from ..projects.file_shapes import check_file_bytes, file_shape
 from .repo import Repo, redact
 
 NETWORK_SCHEMES = frozenset({"http", "https", "ssh", "git", "git+ssh", "ssh+git"})
@@ -27,27 +29,47 @@ _HELPER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9+.-]*::")
 _UNSAFE_MODES = {"120000": "a symbolic link", "160000": "a submodule"}
 
 
-def unsafe_entries(repo: Repo, rev: str) -> list[tuple[str, str]]:
-    """``(path, what)`` for every symbolic link or submodule in the tree of ``rev``."""
+def _tree(repo: Repo, rev: str) -> list[tuple[str, str, str]]:
+    """``(mode, object id, path)`` of every file of ``rev``."""
     out = repo.git("ls-tree", "-r", "-z", "--full-tree", rev).stdout
-    found = []
+    entries = []
     for entry in filter(None, out.split("\0")):
         meta, _, path = entry.partition("\t")
-        what = _UNSAFE_MODES.get(meta.split(" ", 1)[0])
-        if what:
-            found.append((path, what))
-    return found
+        mode, _, oid = meta.split(" ", 2)
+        entries.append((mode, oid, path))
+    return entries
+
+
+def _blobs(repo: Repo, oids: list[str]) -> list[bytes]:
+    """The contents of blobs ``oids``, read by one ``git cat-file --batch``."""
+    out = git_bytes(repo.tree, "cat-file", "--batch", input="".join(f"{oid}\n" for oid in oids).encode())
+    contents, pos = [], 0
+    for _ in oids:
+        header_end = out.index(b"\n", pos)
+        size = int(out[pos:header_end].split()[2])
+        contents.append(out[header_end + 1:header_end + 1 + size])
+        pos = header_end + 1 + size + 1
+    return contents
 
 
 def require_safe_tree(repo: Repo, rev: str, label: str) -> None:
-    """Raise a 400 naming the first symbolic link or submodule of ``rev`` (``label`` says where it comes from)."""
-    bad = unsafe_entries(repo, rev)
+    """Raise a 400 naming the first symbolic link or submodule of ``rev`` (``label`` says where it comes from),
+    or the first project JSON file that does not have its declared shape."""
+    entries = _tree(repo, rev)
+    bad = [(path, _UNSAFE_MODES[mode]) for mode, _, path in entries if mode in _UNSAFE_MODES]
     if bad:
         path, what = bad[0]
         more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
         raise invalid(f"Refused to check out {label}: {path!r} is {what}{more}",
                       f"commit {rev[:12]}: the DSS emulator checks out no symbolic links or submodules; "
                       "nothing was changed")
+    declared = [(oid, path) for _, oid, path in entries if file_shape(path) is not None]
+    for (_, path), content in zip(declared, _blobs(repo, [oid for oid, _ in declared]), strict=True):
+        try:
+            check_file_bytes(path, content)
+        except DSSError as error:
+            raise invalid(f"Refused to check out {label}: {error.message}",
+                          f"commit {rev[:12]}: {error.message}; nothing was changed") from None
 
 
 class RemotePolicy:
