@@ -107,5 +107,6 @@ def authorize(key: ApiKey, access: str, path_params: dict) -> None:
     """Enforce a route's declared access level (see ``routing.ACCESS_LEVELS``)."""
     if access == "global-admin":
         require_admin(key)
-    elif access != "any-key":
+    elif access in ("read", "write", "admin"):
         require(key, path_params["pk"], access)
+    # "any-key": authenticated is enough; "object-*": the handler checks once it has found the object

@@ -18,6 +18,10 @@ ACCESS_LEVELS = {
     "write": "write access to the project named by {pk}",
     "admin": "admin access to the project named by {pk}",
     "global-admin": "an admin API key",
+    "object-read": "read access to the project of the addressed object (a future, a published project, a "
+                   "deployment), checked by the handler once the object is found; an admin key for objects of no "
+                   "project",
+    "object-write": "write access to the project of the addressed object, checked by the handler likewise",
 }
 PROJECT_ACCESS = ("read", "write", "admin")
 PROJECT_PARAM = "pk"

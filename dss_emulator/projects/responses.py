@@ -7,7 +7,7 @@ from ..core.context import RequestContext
 from ..core.evidence import client
 from ..core.exceptions import InvalidArgument
 from ..core.routing import Raw, RouteTable
-from . import layout
+from . import file_shapes, layout
 
 routes = RouteTable()
 
@@ -32,7 +32,7 @@ def list_projects(ctx: RequestContext):
 @routes.route("POST", "/projects", access="global-admin",
               evidence=client("dssclient.py", "DSSClient.create_project", "EV-P01", "EV-P06"))
 def create_project(ctx: RequestContext):
-    body = ctx.json_object()
+    body = ctx.json_object(file_shapes.NEW_PROJECT)
     key = ctx.instance.projects.check_new_key(body.get("projectKey"))
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
@@ -82,7 +82,7 @@ def get_metadata(ctx: RequestContext, pk: str):
 @routes.route("PUT", "/projects/{pk}/metadata", access="write",
               evidence=client("dss/project.py", "DSSProject.set_metadata"))
 def set_metadata(ctx: RequestContext, pk: str):
-    body = ctx.json_object()
+    body = ctx.json_object(file_shapes.METADATA)
     project = ctx.instance.projects.get(pk)
     params = dict(project.params)
     for wire, stored in (("label", "name"), ("description", "description"), ("shortDesc", "shortDesc"),
@@ -110,7 +110,7 @@ def get_settings(ctx: RequestContext, pk: str):
 @routes.route("PUT", "/projects/{pk}/settings", access="write",
               evidence=client("dss/project.py", "DSSProjectSettings.save", "EV-P01"))
 def save_settings(ctx: RequestContext, pk: str):
-    body = ctx.json_object()
+    body = ctx.json_object(file_shapes.PROJECT_SETTINGS)
     project = ctx.instance.projects.get(pk)
     params = dict(project.params)
     for key in ("settings", "exposedObjects", "bundleExporterSettings", "permissions"):
@@ -129,7 +129,7 @@ def get_tags(ctx: RequestContext, pk: str):
 
 @routes.route("PUT", "/projects/{pk}/tags", access="write", evidence=client("dss/project.py", "DSSProject.set_tags"))
 def set_tags(ctx: RequestContext, pk: str):
-    body = ctx.json_object()
+    body = ctx.json_object(file_shapes.PROJECT_TAGS)
     project = ctx.instance.projects.get(pk)
     params = dict(project.params, tags=sorted((body.get("tags") or {}).keys()))
     project.write("params.json", params, f"Updated tags of project {pk}")
