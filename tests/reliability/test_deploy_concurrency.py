@@ -10,7 +10,8 @@ from dss_deploy.cli import ExitStatus
 from ..deploy.helpers import make_world
 from .deploy_world import (
     ACTIVATE,
-    SCENARIO_LIST,
+    METADATA,
+    PROBE_TESTS_PY,
     Spawned,
     fault,
     health,
@@ -39,12 +40,12 @@ def test_a_run_whose_deployment_is_changed_during_its_update_is_superseded(dss, 
 
 
 def test_a_run_whose_bundle_is_replaced_during_its_tests_does_not_report_success(dss, tmp_path, capsys):
-    world = make_world(dss, tmp_path)
+    world = make_world(dss, tmp_path, tests_py=PROBE_TESTS_PY)
     first, second, merge = prod_with_a_second_bundle(world, capsys)
-    fault(world, "prod", "GET", SCENARIO_LIST, delay=3)  # the first run's tests are slow (and pass)
+    fault(world, "prod", "GET", METADATA, delay=3)  # the first run's tests are slow (and pass)
 
     a = Spawned(world, "release", "prod", merge)
-    a.wait_for("test_only_the_stage_credentials_reach_tests PASSED")
+    a.wait_for("test_the_run_passes_the_project_key PASSED")
     b = world.run(capsys, "redeploy", "prod", merge, "--bundle-id", first)
 
     assert b == ExitStatus.OK, world.output
