@@ -18,6 +18,8 @@ import requests
 from dataikuapi import DSSClient
 from dataikuapi.utils import DataikuException
 
+from . import dss_http
+
 T = TypeVar("T")
 
 
@@ -77,27 +79,30 @@ def record_requests(client: DSSClient) -> list[str]:
 
 def discover(client: DSSClient, project_filter: ProjectFilter, include_plugins: bool) -> Inventory:
     """List, filter and sort the projects (and dev plugins); raise :class:`DiscoveryError` on any failure."""
-    items = _call("GET /projects/", client.list_projects)
+    items = _call("GET /projects/", client.list_projects, client)
     projects = _parse("GET /projects/", items, _project)
     folder_keys = None
     if project_filter.folder:
         folder = _call(f"GET /project-folders/{project_filter.folder}",
-                       lambda: client.get_project_folder(project_filter.folder).list_project_keys())
+                       lambda: client.get_project_folder(project_filter.folder).list_project_keys(), client)
         folder_keys = frozenset(_strings(f"GET /project-folders/{project_filter.folder}", folder, "projectKeys"))
     plugins: list[DssPlugin] = []
     if include_plugins:
-        plugin_items = _call("GET /plugins/", client.list_plugins)
+        plugin_items = _call("GET /plugins/", client.list_plugins, client)
         plugins = [p for p in _parse("GET /plugins/", plugin_items, _plugin) if p is not None]
     kept = [p for p in projects if project_filter.accepts(p, folder_keys)]
     return Inventory(projects=tuple(sorted(kept, key=lambda p: p.key)),
                      plugins=tuple(sorted(plugins, key=lambda p: p.id)))
 
 
-def _call(what: str, fn: Callable[[], T]) -> T:
+def _call(what: str, fn: Callable[[], T], client: DSSClient) -> T:
     try:
         return fn()
     except DataikuException as exc:
         raise DiscoveryError(f"DSS discovery failed: {what} answered {exc}; nothing was changed") from None
+    except requests.Timeout:
+        raise DiscoveryError(f"DSS discovery failed: {what} got no answer from {client.host} within "
+                             f"{dss_http.timeout_of(client)} s (dssTimeoutSeconds); nothing was changed") from None
     except requests.RequestException as exc:
         raise DiscoveryError(f"DSS discovery failed: {what} could not reach DSS ({type(exc).__name__}: "
                              f"{_first_line(exc)}); nothing was changed") from None

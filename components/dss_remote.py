@@ -36,9 +36,12 @@ from dataikuapi import DSSClient
 from dataikuapi.utils import DataikuException
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ResourceProvider, UpdateResult
 
+from . import dss_http, git_url
+
 REMOTE = "origin"
 _INPUTS = ("project_key", "remote_url", "branch", "prod_branch", "design_url")
 _REPLACING = ("project_key", "design_url")  # another project: onboard it afresh
+DEFAULT_TIMEOUT_SECONDS = 120.0  # for a state written before timeout_seconds was an input
 
 
 class OnboardingError(Exception):
@@ -47,7 +50,13 @@ class OnboardingError(Exception):
 
 def onboard(client: DSSClient, project_key: str, remote_url: str, branch: str, prod_branch: str) -> str:
     """Point ``project_key``'s ``origin`` at ``remote_url``, build ``branch`` on GitHub's history (its ``branch``,
-    else ``prod_branch``) and push it; return the pushed commit. See the module docstring."""
+    else ``prod_branch``) and push it; return the pushed commit. See the module docstring.
+
+    A URL :mod:`components.git_url` refuses is refused here too, before any DSS call."""
+    problem = git_url.url_problem(remote_url)
+    if problem:
+        raise OnboardingError(f"DSS project {project_key}: remote_url {problem}; nothing was changed "
+                              f"(got {git_url.shown(remote_url)})")
     git = client.get_project(project_key).get_project_git()
     step = "set the git remote"
     try:
@@ -81,6 +90,9 @@ def onboard(client: DSSClient, project_key: str, remote_url: str, branch: str, p
         return git.log(count=1)["entries"][0]["commit"]
     except DataikuException as exc:
         raise OnboardingError(f"DSS project {project_key}: could not {step}: {exc}") from None
+    except requests.Timeout:
+        raise OnboardingError(f"DSS project {project_key}: could not {step}: {client.host} gave no answer within "
+                              f"{dss_http.timeout_of(client)} s (dssTimeoutSeconds)") from None
     except requests.RequestException as exc:
         raise OnboardingError(f"DSS project {project_key}: could not {step}: {type(exc).__name__} reaching "
                               f"{client.host}") from None
@@ -98,6 +110,10 @@ class DssGitRemoteProvider(ResourceProvider):
     def check(self, _olds: dict, news: dict) -> CheckResult:
         failures = [CheckFailure(name, f"{name} must be a non-empty string")
                     for name in (*_INPUTS, "api_key") if not isinstance(news.get(name), str) or not news.get(name)]
+        problem = git_url.url_problem(news.get("remote_url") or "")
+        if problem and not failures:
+            shown = git_url.shown(news["remote_url"])
+            failures.append(CheckFailure("remote_url", f"remote_url {problem} (got {shown})"))
         return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict, news: dict) -> DiffResult:
@@ -116,7 +132,8 @@ class DssGitRemoteProvider(ResourceProvider):
 
     @staticmethod
     def _apply(props: dict) -> dict:
-        client = DSSClient(props["design_url"], props["api_key"])
+        client = dss_http.timed_client(props["design_url"], props["api_key"],
+                                       float(props.get("timeout_seconds") or DEFAULT_TIMEOUT_SECONDS))
         commit = onboard(client, props["project_key"], props["remote_url"], props["branch"], props["prod_branch"])
         outs = {name: props[name] for name in _INPUTS}
         outs["pushed_commit"] = commit
@@ -133,6 +150,8 @@ class DssGitRemoteArgs:
     """The branch a new dev is rebased onto (it holds the generated files)."""
     design_url: str
     api_key: pulumi.Input[str]
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+    """Connect / read limit of each DSS request (config ``dssTimeoutSeconds``); not compared by ``diff``."""
 
 
 class DssGitRemote(pulumi.dynamic.Resource):
@@ -146,5 +165,6 @@ class DssGitRemote(pulumi.dynamic.Resource):
     def __init__(self, name: str, args: DssGitRemoteArgs, opts: pulumi.ResourceOptions | None = None):
         props = {"project_key": args.project_key, "remote_url": args.remote_url, "branch": args.branch,
                  "prod_branch": args.prod_branch, "design_url": args.design_url,
-                 "api_key": pulumi.Output.secret(args.api_key), "pushed_commit": None}
+                 "api_key": pulumi.Output.secret(args.api_key), "timeout_seconds": args.timeout_seconds,
+                 "pushed_commit": None}
         super().__init__(DssGitRemoteProvider(), name, props, opts)

@@ -229,6 +229,16 @@ def _read_plan(path: Path) -> dict:
     return document
 
 
+def _write_plan(path: Path, document: dict) -> bool:
+    """Write the plan file; on failure print one line and return False."""
+    try:
+        path.write_text(json.dumps(document, indent=1, sort_keys=True))
+    except OSError as exc:
+        print(f"error: --output: cannot write the plan: {exc.strerror or exc} (got {str(path)!r})", file=sys.stderr)
+        return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -242,8 +252,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"refused: {exc}", file=sys.stderr)
         return 1
     document = to_document(run, settings, requests)
-    if args.output:
-        args.output.write_text(json.dumps(document, indent=1, sort_keys=True))
+    if args.output and not _write_plan(args.output, document):
+        return 2
     print(json.dumps(document, indent=1, sort_keys=True) if args.json else render_text(document, previous))
     return 0
 

@@ -11,7 +11,7 @@ import pulumi
 import pulumi_github as github
 from dataikuapi import DSSClient
 
-from . import deletion_guard, naming
+from . import deletion_guard, dss_http, naming
 from . import repository_parts as parts
 from .discovery import DssPlugin, DssProject, ProjectFilter, discover
 from .dss_remote import DssGitRemoteArgs
@@ -29,8 +29,9 @@ from .workflow_files import (
 
 
 def dss_client(settings: Settings) -> DSSClient:
-    """The design-node client discovery and onboarding use."""
-    return DSSClient(settings.design_url, settings.design_api_key.get_secret_value())
+    """The design-node client discovery uses (every request limited to ``dssTimeoutSeconds``)."""
+    return dss_http.timed_client(settings.design_url, settings.design_api_key.get_secret_value(),
+                                 settings.dss_timeout_seconds)
 
 
 async def run_program(settings: Settings, client: DSSClient | None = None) -> dict[str, pulumi.Input]:
@@ -137,7 +138,7 @@ def _project_args(settings: Settings, policy: parts.RepositoryPolicy, environmen
             project_key=project.key, remote_url=naming.remote_url(settings.git_remote_url_template, settings.owner,
                                                                   repository),
             branch=settings.dev_branch, prod_branch=settings.prod_branch, design_url=settings.design_url,
-            api_key=design_key))
+            api_key=design_key, timeout_seconds=settings.dss_timeout_seconds))
 
 
 def _plugin_args(settings: Settings, policy: parts.RepositoryPolicy, plugin: DssPlugin,
