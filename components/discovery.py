@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pulumi
 import requests
@@ -64,6 +64,10 @@ class Inventory:
 
     projects: tuple[DssProject, ...]
     plugins: tuple[DssPlugin, ...]
+    listed_projects: frozenset[str] = frozenset()
+    """Every project key DSS listed, before the filters."""
+    listed_plugins: frozenset[str] = frozenset()
+    """Every dev plugin id DSS listed."""
 
 
 def record_requests(client: DSSClient) -> list[str]:
@@ -92,7 +96,25 @@ def discover(client: DSSClient, project_filter: ProjectFilter, include_plugins: 
         plugins = [p for p in _parse("GET /plugins/", plugin_items, _plugin) if p is not None]
     kept = [p for p in projects if project_filter.accepts(p, folder_keys)]
     return Inventory(projects=tuple(sorted(kept, key=lambda p: p.key)),
-                     plugins=tuple(sorted(plugins, key=lambda p: p.id)))
+                     plugins=tuple(sorted(plugins, key=lambda p: p.id)),
+                     listed_projects=frozenset(p.key for p in projects),
+                     listed_plugins=frozenset(p.id for p in plugins))
+
+
+def project_presence(client: DSSClient, project_key: str) -> str:
+    """What DSS answers for a project it did not list: ``"absent"`` (404), ``"forbidden"`` (403) or ``"readable"``
+    (200), from ``GET /projects/{key}``; any other answer raises :class:`DiscoveryError`.
+
+    The statuses are inferred (DSS documents none): an unexpected one stops the run rather than remove anything.
+    """
+    what = f"GET /projects/{project_key}"
+    url = f"{client.host}/dip/publicapi/projects/{quote(project_key, safe='')}"
+    response = _call(what, lambda: client._session.get(url), client)
+    presence = {404: "absent", 403: "forbidden", 200: "readable"}.get(response.status_code)
+    if presence is None:
+        raise DiscoveryError(f"DSS discovery failed: {what} answered HTTP {response.status_code}; nothing was "
+                             "changed")
+    return presence
 
 
 def _call(what: str, fn: Callable[[], T], client: DSSClient) -> T:

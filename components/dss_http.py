@@ -26,9 +26,9 @@ class _TimeoutAdapter(HTTPAdapter):
         return super().send(request, **kwargs)
 
 
-def timed_client(url: str, api_key: str, timeout_seconds: float) -> DSSClient:
-    """A ``DSSClient`` on ``url`` whose requests give up after ``timeout_seconds`` without an answer."""
-    client = DSSClient(url, api_key)
+def with_timeouts(client: DSSClient, timeout_seconds: float) -> DSSClient:
+    """``client``, whose requests now give up after ``timeout_seconds`` without an answer (connecting: at most
+    ``CONNECT_TIMEOUT_CAP``)."""
     adapter = _TimeoutAdapter(timeout_seconds)
     client._session.mount("http://", adapter)
     client._session.mount("https://", adapter)
@@ -36,6 +36,6 @@ def timed_client(url: str, api_key: str, timeout_seconds: float) -> DSSClient:
 
 
 def timeout_of(client: DSSClient) -> float | None:
-    """The per-request limit :func:`timed_client` gave ``client`` (None for a client made otherwise)."""
+    """The per-request limit :func:`with_timeouts` gave ``client`` (None for a client made otherwise)."""
     adapter = client._session.get_adapter(client.host)
     return adapter.seconds if isinstance(adapter, _TimeoutAdapter) else None

@@ -132,8 +132,8 @@ class DssGitRemoteProvider(ResourceProvider):
 
     @staticmethod
     def _apply(props: dict) -> dict:
-        client = dss_http.timed_client(props["design_url"], props["api_key"],
-                                       float(props.get("timeout_seconds") or DEFAULT_TIMEOUT_SECONDS))
+        client = dss_http.with_timeouts(DSSClient(props["design_url"], props["api_key"]),
+                                        float(props.get("timeout_seconds") or DEFAULT_TIMEOUT_SECONDS))
         commit = onboard(client, props["project_key"], props["remote_url"], props["branch"], props["prod_branch"])
         outs = {name: props[name] for name in _INPUTS}
         outs["pushed_commit"] = commit

@@ -25,6 +25,7 @@ from typing import Any
 import pulumi
 import yaml
 
+from . import deletion_guard, removal
 from . import settings as settings_module
 from .discovery import record_requests
 from .mocks import MockRun, run_mocked
@@ -195,9 +196,16 @@ def render_text(document: dict, previous: dict | None) -> str:
         key = component["name"].split("-", 2)[-1]
         lines.append(f"\n{COMPONENTS[component['type']]} {key} ({len(children)} resources)")
         lines += [f"  {describe(r)}" for r in children]
+    lines += _pending_section(document)
     if previous is not None:
         lines.append("\n" + render_changes(previous, document))
     return "\n".join(lines)
+
+
+def _pending_section(document: dict) -> list[str]:
+    """The repositories kept while pending removal (see components/removal.py), one line each."""
+    pending = removal.pending_lines(document["outputs"].get(deletion_guard.PENDING_OUTPUT))
+    return [f"\npending removal ({len(pending)})", *[f"  {line}" for line in pending]] if pending else []
 
 
 def render_changes(previous: dict, document: dict) -> str:

@@ -5,15 +5,17 @@ Pulumi mocks. Nothing here reads configuration: it all comes in through :class:`
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
 import pulumi
 import pulumi_github as github
 from dataikuapi import DSSClient
 
-from . import deletion_guard, dss_http, naming
+from . import deletion_guard, dss_http, naming, removal
 from . import repository_parts as parts
-from .discovery import DssPlugin, DssProject, ProjectFilter, discover
+from .discovery import DssPlugin, DssProject, Inventory, ProjectFilter, discover, project_presence
 from .dss_remote import DssGitRemoteArgs
 from .plugin_repository import PluginRepository, PluginRepositoryArgs
 from .project_repository import ProjectRepository, ProjectRepositoryArgs
@@ -30,47 +32,90 @@ from .workflow_files import (
 
 def dss_client(settings: Settings) -> DSSClient:
     """The design-node client discovery uses (every request limited to ``dssTimeoutSeconds``)."""
-    return dss_http.timed_client(settings.design_url, settings.design_api_key.get_secret_value(),
-                                 settings.dss_timeout_seconds)
+    return dss_http.with_timeouts(DSSClient(settings.design_url, settings.design_api_key.get_secret_value()),
+                                  settings.dss_timeout_seconds)
 
 
-async def run_program(settings: Settings, client: DSSClient | None = None) -> dict[str, pulumi.Input]:
-    """Declare every repository; return the stack outputs.
+async def run_program(settings: Settings, client: DSSClient | None = None,
+                      now: datetime | None = None) -> dict[str, pulumi.Input]:
+    """Declare every repository; return the stack outputs (``now`` is the run's time, for the removal grace).
 
     Everything that can fail runs before the first managed resource is declared: discovery, naming, rendering
-    the workflows, and the deletion guard (which reads the last outputs through a StackReference).
+    the workflows, the removal decision and the deletion guard (which read the last outputs through a
+    StackReference).
     """
-    inventory = discover(client or dss_client(settings),
-                         ProjectFilter(settings.include_projects, settings.exclude_projects, settings.required_tags,
-                                       settings.project_folder),
+    client = client or dss_client(settings)
+    inventory = discover(client, ProjectFilter(settings.include_projects, settings.exclude_projects,
+                                               settings.required_tags, settings.project_folder),
                          settings.plugin_repositories)
     names = naming.repository_names([p.key for p in inventory.projects], [p.id for p in inventory.plugins],
                                     settings.repository_name_template, settings.plugin_repository_name_template)
+    previous = await deletion_guard.read_previous()
+    deletion_guard.refuse_empty(previous, deletion_guard.Managed(names.projects, names.plugins),
+                                settings.plugin_repositories)
+    decision = removal.decide(previous.outputs, {"projects": set(names.projects), "plugins": set(names.plugins)},
+                              {"projects": inventory.listed_projects, "plugins": inventory.listed_plugins},
+                              removal_policy(settings), now or datetime.now(UTC),
+                              functools.partial(project_presence, client))
+    projects, plugins, repositories = _managed_set(inventory, names, previous, decision)
     policy = parts.RepositoryPolicy(settings.visibility, settings.archive_on_destroy, settings.dev_branch,
                                     settings.prod_branch, settings.required_approvals, settings.team_grants)
     environments = environment_specs(settings)
     design_key = pulumi.Output.secret(settings.design_api_key.get_secret_value())
-    project_args = {p.key: _project_args(settings, policy, environments, design_key, p, names.projects[p.key])
-                    for p in inventory.projects}
-    plugin_args = {p.id: _plugin_args(settings, policy, p, names.plugins[p.id]) for p in inventory.plugins}
-    desired = deletion_guard.Managed(projects=names.projects, plugins=names.plugins)
-    removed = deletion_guard.check(await deletion_guard.read_previous(), desired, settings.max_deletions_per_run,
+    project_args = {p.key: _project_args(settings, policy, environments, design_key, p, repositories.projects[p.key])
+                    for p in projects}
+    plugin_args = {p.id: _plugin_args(settings, policy, p, repositories.plugins[p.id]) for p in plugins}
+    removed = deletion_guard.check(previous, repositories, settings.max_deletions_per_run,
                                    settings.plugin_repositories)
-    if removed:
-        pulumi.log.warn(f"{len(removed)} repositories are no longer managed and will be "
-                        f"{'archived' if settings.archive_on_destroy else 'DELETED'}: {', '.join(removed)}")
+    _warn_removals(settings, decision, removed)
 
     provider = github.Provider("github", owner=settings.owner)
     opts = pulumi.ResourceOptions(providers={"github": provider})
     if settings.variable_scope == "organization":
         _organization_variables(settings, opts)
-    projects = {key: ProjectRepository(f"dss-project-{key}", args, opts) for key, args in project_args.items()}
-    plugins = {key: PluginRepository(f"dss-plugin-{key}", args, opts) for key, args in plugin_args.items()}
-    return {deletion_guard.PROJECTS_OUTPUT: _summary(projects), deletion_guard.PLUGINS_OUTPUT: _summary(plugins)}
+    declared_projects = {key: ProjectRepository(f"dss-project-{key}", args, opts) for key, args in project_args.items()}
+    declared_plugins = {key: PluginRepository(f"dss-plugin-{key}", args, opts) for key, args in plugin_args.items()}
+    return {deletion_guard.PROJECTS_OUTPUT: _summary(declared_projects, {p.key: {"name": p.name,
+                                                                                 "shortDesc": p.short_desc}
+                                                                         for p in projects}),
+            deletion_guard.PLUGINS_OUTPUT: _summary(declared_plugins, {p.id: {"label": p.label} for p in plugins}),
+            deletion_guard.PENDING_OUTPUT: decision.outputs()}
 
 
-def _summary(components: Mapping[str, ProjectRepository | PluginRepository]) -> dict[str, pulumi.Input]:
-    return {key: {"repository": c.repository_name, "url": c.html_url} for key, c in components.items()}
+def removal_policy(settings: Settings) -> removal.RemovalPolicy:
+    return removal.RemovalPolicy(settings.removal_grace_runs, settings.removal_grace_days,
+                                 settings.removal_max_drop_percent)
+
+
+def _managed_set(inventory: Inventory, names: naming.RepositoryNames, previous: deletion_guard.Managed,
+                 decision: removal.Decision) -> tuple[list[DssProject], list[DssPlugin], deletion_guard.Managed]:
+    """The discovered projects and plugins plus those pending removal (declared from the last run's record), and
+    the repository name of each (a pending one keeps the name it was recorded with)."""
+    recorded = previous.outputs
+    kept_projects = [removal.recorded_project(key, recorded[deletion_guard.PROJECTS_OUTPUT][key])
+                     for key in decision.kept_keys("projects")]
+    kept_plugins = [removal.recorded_plugin(key, recorded[deletion_guard.PLUGINS_OUTPUT][key])
+                    for key in decision.kept_keys("plugins")]
+    repositories = deletion_guard.Managed(
+        projects={**names.projects, **{p.key: previous.projects[p.key] for p in kept_projects}},
+        plugins={**names.plugins, **{p.id: previous.plugins[p.id] for p in kept_plugins}})
+    return (sorted([*inventory.projects, *kept_projects], key=lambda p: p.key),
+            sorted([*inventory.plugins, *kept_plugins], key=lambda p: p.id), repositories)
+
+
+def _warn_removals(settings: Settings, decision: removal.Decision, removed: list[str]) -> None:
+    for line in removal.pending_lines(decision.outputs()):
+        pulumi.log.warn(line)
+    if removed:
+        pulumi.log.warn(f"{len(removed)} repositories are no longer managed and will be "
+                        f"{'archived' if settings.archive_on_destroy else 'DELETED'}: {', '.join(removed)}")
+
+
+def _summary(components: Mapping[str, ProjectRepository | PluginRepository],
+             recorded: Mapping[str, Mapping[str, str]]) -> dict[str, pulumi.Input]:
+    """Per key: the repository, its URL and what a later run needs to declare it while it is pending removal."""
+    return {key: {"repository": c.repository_name, "url": c.html_url, **recorded[key]}
+            for key, c in components.items()}
 
 
 def _workflow_context(settings: Settings, key: str, repository: str) -> WorkflowContext:

@@ -258,6 +258,9 @@ class Settings(BaseModel):
     git_remote_url_template: Annotated[str, AfterValidator(_remote_template)]
     variable_scope: Literal["repository", "organization"]
     dss_timeout_seconds: int
+    removal_grace_runs: int
+    removal_grace_days: int
+    removal_max_drop_percent: int
 
     @field_validator("include_projects")
     @classmethod
@@ -288,6 +291,13 @@ class Settings(BaseModel):
                              "ids together")
         return value
 
+    @field_validator("removal_max_drop_percent")
+    @classmethod
+    def _percent(cls, value: int) -> int:
+        if not 0 <= value <= 100:
+            raise ValueError("must be between 0 and 100")
+        return value
+
     @field_validator("dss_timeout_seconds")
     @classmethod
     def _timeout(cls, value: int) -> int:
@@ -295,7 +305,7 @@ class Settings(BaseModel):
             raise ValueError("must be between 1 and 3600 seconds")
         return value
 
-    @field_validator("max_deletions_per_run")
+    @field_validator("max_deletions_per_run", "removal_grace_runs", "removal_grace_days")
     @classmethod
     def _non_negative(cls, value: int) -> int:
         if value < 0:

@@ -2,11 +2,15 @@
 ``python -m components.plan`` as a subprocess (how an operator meets the program offline)."""
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
+from components.mocks import MockRun, run_mocked
+from components.program import dss_client, run_program
 from components.settings import Settings, parse_settings
 from tests.program.conftest import SECRETS, valid_config
 
@@ -17,6 +21,12 @@ PROJECT_ENV = "PULUMI_CONFIG_DATAIKU_GITOPS_"
 def settings(dss, **overrides: str) -> Settings:
     """The valid configuration against the emulator ``dss``, with overrides, validated."""
     return parse_settings({**valid_config(dss), **overrides})
+
+
+def run(settings: Settings, previous: MockRun | None = None, now: datetime | None = None) -> MockRun:
+    """One run of the program under mocks, the last run's outputs being ``previous``'s."""
+    return run_mocked(functools.partial(run_program, settings, dss_client(settings), now), owner=settings.owner,
+                      previous_outputs=previous.outputs if previous else None)
 
 
 def secret_environment(design_key: str) -> dict[str, str]:
