@@ -6,16 +6,19 @@ Pulumi mocks. Nothing here reads configuration: it all comes in through :class:`
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pulumi
 import pulumi_github as github
 from dataikuapi import DSSClient
+from pydantic import SecretStr
 
-from . import deletion_guard, dss_http, naming, removal
+from . import deletion_guard, naming, removal
 from . import repository_parts as parts
 from .discovery import DssPlugin, DssProject, Inventory, ProjectFilter, discover, project_presence
+from .dss_connection import dss_client
 from .dss_remote import DssGitRemoteArgs
 from .plugin_repository import PluginRepository, PluginRepositoryArgs
 from .project_repository import ProjectRepository, ProjectRepositoryArgs
@@ -30,10 +33,18 @@ from .workflow_files import (
 )
 
 
-def dss_client(settings: Settings) -> DSSClient:
-    """The design-node client discovery uses (every request limited to ``dssTimeoutSeconds``)."""
-    return dss_http.with_timeouts(DSSClient(settings.design_url, settings.design_api_key.get_secret_value()),
-                                  settings.dss_timeout_seconds)
+@contextmanager
+def design_client(settings: Settings) -> Iterator[DSSClient]:
+    """The design-node client discovery uses (the mTLS certificate and CA bundle on disk while it is open; every
+    request limited to ``dssTimeoutSeconds``)."""
+    with dss_client(settings.design_url, settings.design_api_key.get_secret_value(),
+                    _secret_or_none(settings.client_certificate), settings.ca_bundle or None,
+                    settings.dss_timeout_seconds) as client:
+        yield client
+
+
+def _secret_or_none(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
 
 
 async def run_program(settings: Settings, client: DSSClient | None = None,
@@ -44,25 +55,20 @@ async def run_program(settings: Settings, client: DSSClient | None = None,
     the workflows, the removal decision and the deletion guard (which read the last outputs through a
     StackReference).
     """
-    client = client or dss_client(settings)
-    inventory = discover(client, ProjectFilter(settings.include_projects, settings.exclude_projects,
-                                               settings.required_tags, settings.project_folder),
-                         settings.plugin_repositories)
-    names = naming.repository_names([p.key for p in inventory.projects], [p.id for p in inventory.plugins],
-                                    settings.repository_name_template, settings.plugin_repository_name_template)
-    previous = await deletion_guard.read_previous()
-    deletion_guard.refuse_empty(previous, deletion_guard.Managed(names.projects, names.plugins),
-                                settings.plugin_repositories)
-    decision = removal.decide(previous.outputs, {"projects": set(names.projects), "plugins": set(names.plugins)},
-                              {"projects": inventory.listed_projects, "plugins": inventory.listed_plugins},
-                              removal_policy(settings), now or datetime.now(UTC),
-                              functools.partial(project_presence, client))
+    if client is None:
+        with design_client(settings) as own:
+            inventory, names, previous, decision = await _discover_and_decide(settings, own, now)
+    else:
+        inventory, names, previous, decision = await _discover_and_decide(settings, client, now)
     projects, plugins, repositories = _managed_set(inventory, names, previous, decision)
     policy = parts.RepositoryPolicy(settings.visibility, settings.archive_on_destroy, settings.dev_branch,
                                     settings.prod_branch, settings.required_approvals, settings.team_grants)
     environments = environment_specs(settings)
     design_key = pulumi.Output.secret(settings.design_api_key.get_secret_value())
-    project_args = {p.key: _project_args(settings, policy, environments, design_key, p, repositories.projects[p.key])
+    certificate = _secret_or_none(settings.client_certificate)
+    onboarding_certificate = pulumi.Output.secret(certificate) if certificate else None
+    project_args = {p.key: _project_args(settings, policy, environments, design_key, onboarding_certificate, p,
+                                         repositories.projects[p.key])
                     for p in projects}
     plugin_args = {p.id: _plugin_args(settings, policy, p, repositories.plugins[p.id]) for p in plugins}
     removed = deletion_guard.check(previous, repositories, settings.max_deletions_per_run,
@@ -80,6 +86,25 @@ async def run_program(settings: Settings, client: DSSClient | None = None,
                                                                          for p in projects}),
             deletion_guard.PLUGINS_OUTPUT: _summary(declared_plugins, {p.id: {"label": p.label} for p in plugins}),
             deletion_guard.PENDING_OUTPUT: decision.outputs()}
+
+
+async def _discover_and_decide(settings: Settings, client: DSSClient, now: datetime | None) -> tuple[
+        Inventory, naming.RepositoryNames, deletion_guard.Managed, removal.Decision]:
+    """Discovery, names, the last run's outputs, and what becomes of each project or plugin that left the managed
+    set (asking DSS about projects it no longer lists)."""
+    inventory = discover(client, ProjectFilter(settings.include_projects, settings.exclude_projects,
+                                               settings.required_tags, settings.project_folder),
+                         settings.plugin_repositories)
+    names = naming.repository_names([p.key for p in inventory.projects], [p.id for p in inventory.plugins],
+                                    settings.repository_name_template, settings.plugin_repository_name_template)
+    previous = await deletion_guard.read_previous()
+    deletion_guard.refuse_empty(previous, deletion_guard.Managed(names.projects, names.plugins),
+                                settings.plugin_repositories)
+    decision = removal.decide(previous.outputs, {"projects": set(names.projects), "plugins": set(names.plugins)},
+                              {"projects": inventory.listed_projects, "plugins": inventory.listed_plugins},
+                              removal_policy(settings), now or datetime.now(UTC),
+                              functools.partial(project_presence, client))
+    return inventory, names, previous, decision
 
 
 def removal_policy(settings: Settings) -> removal.RemovalPolicy:
@@ -170,7 +195,8 @@ def _organization_variables(settings: Settings, opts: pulumi.ResourceOptions) ->
 
 
 def _project_args(settings: Settings, policy: parts.RepositoryPolicy, environments: tuple[parts.EnvironmentSpec, ...],
-                  design_key: pulumi.Output[str], project: DssProject, repository: str) -> ProjectRepositoryArgs:
+                  design_key: pulumi.Output[str], client_certificate: pulumi.Output[str] | None,
+                  project: DssProject, repository: str) -> ProjectRepositoryArgs:
     ctx = _workflow_context(settings, project.key, repository)
     variables = shared_variables(settings) if settings.variable_scope == "repository" else {}
     summary = f": {project.short_desc or project.name}" if (project.short_desc or project.name) != project.key else ""
@@ -183,7 +209,8 @@ def _project_args(settings: Settings, policy: parts.RepositoryPolicy, environmen
             project_key=project.key, remote_url=naming.remote_url(settings.git_remote_url_template, settings.owner,
                                                                   repository),
             branch=settings.dev_branch, prod_branch=settings.prod_branch, design_url=settings.design_url,
-            api_key=design_key, timeout_seconds=settings.dss_timeout_seconds))
+            api_key=design_key, client_certificate=client_certificate, ca_bundle=settings.ca_bundle or None,
+            timeout_seconds=settings.dss_timeout_seconds))
 
 
 def _plugin_args(settings: Settings, policy: parts.RepositoryPolicy, plugin: DssPlugin,

@@ -3,6 +3,9 @@
 The bundle id derives from the content tree: ``b-`` + its first 20 hex digits. The merge commit on the prod branch
 has the same content tree as the pull request's head, so the release finds the very bundle the pull request
 exported, published and tested, and deploys it without exporting anything.
+
+DSS records the commit a bundle was exported from only as a git tag ``dss-bundle-<KEY>-<bundleId>`` on that commit
+(an option of DSS, on API exports too since 12.4.2): :func:`tagged_commit` reads it through the project git API.
 """
 from __future__ import annotations
 
@@ -22,11 +25,23 @@ def release_notes(commit: str, content_tree: str, run_url: str | None) -> str:
     return notes + (f" in run {run_url}" if run_url else "")
 
 
-def recorded_commit(record: dict) -> str | None:
-    """The DSS commit a bundle or package says it was made from, when DSS records one."""
-    manifest = record.get("exportManifest") or {}
-    commit = record.get("gitCommit") or manifest.get("gitCommit")
+def bundle_tag(project_key: str, bundle_id: str) -> str:
+    return f"dss-bundle-{project_key}-{bundle_id}"
+
+
+def tagged_commit(project, bundle_id: str) -> str | None:
+    """The commit DSS tagged when it exported ``bundle_id``, or None when DSS has no such tag (tagging is off)."""
+    name = bundle_tag(project.project_key, bundle_id)
+    with dss_call(f"Listing the git tags of DSS project {project.project_key}"):
+        tags = project.get_project_git().list_tags()
+    tag = next((t for t in tags if t.get("shortName") == name or t.get("name") == f"refs/tags/{name}"), None)
+    commit = (tag or {}).get("commit")
     return commit if isinstance(commit, str) and commit else None
+
+
+def no_tag_note(project_key: str, bundle_id: str) -> str:
+    return (f"DSS has no tag {bundle_tag(project_key, bundle_id)} (its option to tag bundles at export is off), so "
+            f"it records no commit for bundle {bundle_id}")
 
 
 def exported_bundle(project, bundle_id: str) -> dict | None:
@@ -48,11 +63,8 @@ def published_bundle(deployer, published_key: str, bundle_id: str) -> dict | Non
     return next((p for p in published_bundles(deployer, published_key) if p.get("id") == bundle_id), None)
 
 
-def verify_content(repo: LocalRepo, record: dict, expected_tree: str, what: str) -> str:
-    """Check that ``record`` (exported bundle or package) was made from ``expected_tree``; describe the check."""
-    commit = recorded_commit(record)
-    if commit is None:
-        return "DSS records no commit for it; its id names its content"
+def verify_content(repo: LocalRepo, commit: str, expected_tree: str, what: str) -> str:
+    """Check that the bundle DSS tagged on ``commit`` was made from ``expected_tree``; describe the check."""
     available, why = repo.ensure_commit(commit)
     if not available:
         raise BundleRejected(f"{what} was exported from DSS commit {commit}, which is not in the GitHub repository, "
@@ -77,9 +89,13 @@ def export(project, bundle_id: str, notes: str) -> dict:
 
 
 def delete_export(project, bundle_id: str) -> None:
-    """Remove an export that cannot be trusted, so that a re-run exports it again."""
+    """Remove an export that cannot be trusted, and its tag, so that a re-run exports (and tags) it again."""
     with dss_call(f"Deleting exported bundle {bundle_id} of project {project.project_key}"):
         project.delete_exported_bundle(bundle_id)
+    if tagged_commit(project, bundle_id) is not None:
+        with dss_call(f"Deleting git tag {bundle_tag(project.project_key, bundle_id)} of project "
+                      f"{project.project_key}"):
+            project.get_project_git().delete_tag(bundle_tag(project.project_key, bundle_id))
 
 
 def publish(project, bundle_id: str) -> None:

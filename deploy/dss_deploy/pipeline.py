@@ -133,7 +133,12 @@ def prepare_release_bundle(ctx: Run, tree: str) -> str:
     reporter.step(f"bundle {bundle_id}")
     package = bundles.published_bundle(ctx.deployer, s.project_key, bundle_id)
     if package is not None:
-        how = bundles.verify_content(ctx.repo, package, tree, f"Published bundle {bundle_id}")
+        commit = bundles.tagged_commit(ctx.project, bundle_id)
+        if commit is not None:
+            how = bundles.verify_content(ctx.repo, commit, tree, f"Published bundle {bundle_id}")
+        else:
+            reporter.info(bundles.no_tag_note(s.project_key, bundle_id) + ": relying on the check its export made")
+            how = "exported only after DSS HEAD was checked against this content"
         reporter.ok(f"published by the pull request run that tested this content ({how}): deploying it as is")
         ctx.summary.bundle_source = "tested on staging, reused"
         return bundle_id
@@ -177,19 +182,33 @@ def check_sync(ctx: Run, tree: str) -> sync.SyncState:
 
 
 def export_once(ctx: Run, bundle_id: str, tree: str, state: sync.SyncState) -> str:
-    """Reuse the exported bundle if its content checks out, else export it and check what DSS exported."""
+    """Reuse the exported bundle if its content checks out, else export it and check what DSS exported.
+
+    DSS's tag ``dss-bundle-<KEY>-<id>`` says which commit a bundle was exported from. Without it (DSS's tagging
+    option off), an export is trusted only when this run made it from the checked DSS HEAD, or when a run that did
+    so already published it; any other export is deleted and made again.
+    """
     project, s = ctx.project, ctx.settings
     record = bundles.exported_bundle(project, bundle_id)
     if record is not None:
-        how = bundles.verify_content(ctx.repo, record, tree, f"Exported bundle {bundle_id}")
-        ctx.reporter.ok(f"already exported ({how}): reused")
-        return "reused"
-    record = bundles.export(project, bundle_id, bundles.release_notes(s.commit_sha, tree, s.run_url))
+        commit = bundles.tagged_commit(project, bundle_id)
+        if commit is not None:
+            how = bundles.verify_content(ctx.repo, commit, tree, f"Exported bundle {bundle_id}")
+            ctx.reporter.ok(f"already exported ({how}): reused")
+            return "reused"
+        ctx.reporter.info(bundles.no_tag_note(s.project_key, bundle_id))
+        if bundles.published_bundle(ctx.deployer, s.project_key, bundle_id) is not None:
+            ctx.reporter.ok("already exported and published by a run that checked it against this content: reused")
+            return "reused"
+        ctx.reporter.info("the existing export was never published, so no run vouches for it: exporting it again")
+        bundles.delete_export(project, bundle_id)
+    bundles.export(project, bundle_id, bundles.release_notes(s.commit_sha, tree, s.run_url))
     try:  # DSS may have changed between the sync check and the export: check what was really exported
-        commit = bundles.recorded_commit(record)
+        commit = bundles.tagged_commit(project, bundle_id)
         if commit is not None and commit != state.dss_head:
-            bundles.verify_content(ctx.repo, record, tree, f"Exported bundle {bundle_id}")
+            bundles.verify_content(ctx.repo, commit, tree, f"Exported bundle {bundle_id}")
         elif commit is None:
+            ctx.reporter.info(bundles.no_tag_note(s.project_key, bundle_id) + ": checking DSS did not move instead")
             sync.require_clean(project)
             if sync.dss_head(project) != state.dss_head:
                 raise OutOfSync(f"DSS project {s.project_key} got a new commit while bundle {bundle_id} was "

@@ -80,7 +80,7 @@ class ImportedBundles:
             write_bytes(self._archive(project, archive.bundle_id), content)
             record = {"bundleId": archive.bundle_id, "projectKey": project.key,
                       "importState": {"importedOn": now_ms(), "importedBy": login},
-                      "exportManifest": archive.manifest, "gitCommit": archive.manifest.get("gitCommit")}
+                      "exportManifest": archive.manifest}
             project.write_state(IMPORTED_STATE, records + [record])
             return record
 
@@ -137,12 +137,11 @@ class ImportedBundles:
             for rel, content in files.items():
                 write_bytes(project.tree / rel, self._scenario_state(project, rel, content, scenarios_active))
             project.invalidate()
-            commit = project.commit(f"Activated bundle {bundle_id}", author=login)
+            project.commit(f"Activated bundle {bundle_id}", author=login)
             data = archive.dataset_data()
             for name, content in data.items():
                 write_bytes(project.dataset_data_dir(name) / "data.csv", content)
-            state = {"bundleId": bundle_id, "activatedOn": now_ms(), "activatedBy": login,
-                     "gitCommit": archive.manifest.get("gitCommit"), "projectCommit": commit or project.head()}
+            state = {"bundleId": bundle_id, "activatedOn": now_ms(), "activatedBy": login}
             project.write_state(ACTIVE_STATE, state)
         messages = [message("SUCCESS", "INFO_BUNDLE_ACTIVATED", "Bundle activated",
                             f"Bundle {bundle_id} is now active in project {project.key}")]

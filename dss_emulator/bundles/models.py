@@ -19,16 +19,22 @@ if TYPE_CHECKING:
 EXPORTED_STATE = "bundles-exported"  # the records live in the project's state: they go when the project goes
 
 
-def git_changes(tree: Path, since: str | None, commit: str) -> list[dict]:
-    """Commits reachable from ``commit`` and not from ``since`` (all of them without ``since``), newest first."""
-    known = since and git(tree, "cat-file", "-e", f"{since}^{{commit}}", check=False).ok
-    span = f"{since}..{commit}" if known else commit
-    out = git(tree, "log", "--format=%H%x1f%an%x1f%ct%x1f%s", span).stdout
-    changes = []
-    for line in out.splitlines():
-        sha, author, seconds, subject = line.split("\x1f", 3)
-        changes.append({"commit": sha, "author": author, "timestamp": int(seconds) * 1000, "message": subject})
-    return changes
+def bundle_tag(project_key: str, bundle_id: str) -> str:
+    """The git tag DSS creates on the exported commit (name inferred from the archive name, EV-B05)."""
+    return f"dss-bundle-{project_key}-{bundle_id}"
+
+
+def tag_export(tree: Path, project_key: str, bundle_id: str, commit: str, login: str) -> None:
+    """Tag ``commit`` as the commit of the bundle (annotated, DSS 12.2+ with the option on, API exports since 12.4.2).
+
+    The tag name and message are inferred (EV-B05); an existing tag of that name (the bundle was deleted and
+    exported again) is moved to the new commit (inferred). A bundle id git refuses as a tag name gets no tag.
+    """
+    name = bundle_tag(project_key, bundle_id)
+    if not git(tree, "check-ref-format", f"refs/tags/{name}", check=False).ok:
+        return
+    git(tree, "tag", "-f", "-a", "-m", f"Created Bundle for project {project_key}: {bundle_id}", name, commit,
+        author=login)
 
 
 class ExportedBundles:
@@ -38,6 +44,7 @@ class ExportedBundles:
         self.instance = instance
         self.archives = instance.root / "bundles" / "exported"
         self._lock = threading.RLock()
+        self.tag_bundles = True  # DSS's option to tag the commit of each exported bundle (control API: off)
 
     def _require_design(self) -> None:
         if self.instance.role != "design":
@@ -81,15 +88,14 @@ class ExportedBundles:
                 "generatedWithDSSVersion": DSS_VERSION,
                 "designNodeId": self.instance.name,
                 "projectStandardsSkipped": not evaluate_standards,
-                "gitCommit": commit,
                 "usedCodeEnvRefs": [],
                 "exportedWithPlugins": [],
             }
             manifest = build_archive(project.tree, commit, self.archives / project.key / f"{bundle_id}.zip",
                                      manifest, lambda name: project.dataset_data_dir(name) / "data.csv")
-            previous = records[-1]["gitCommit"] if records else None
-            record = {"bundleId": bundle_id, "state": "BUILT", "typeBadges": [], "exportManifest": manifest,
-                      "gitCommit": commit, "changes": git_changes(project.tree, previous, commit)}
+            if self.tag_bundles:
+                tag_export(project.tree, project.key, bundle_id, commit, login)
+            record = {"bundleId": bundle_id, "state": "BUILT", "typeBadges": [], "exportManifest": manifest}
             project.write_state(EXPORTED_STATE, records + [record])
             return record
 

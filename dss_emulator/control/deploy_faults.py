@@ -5,10 +5,13 @@
 - ``GET /__emulator__/connections``, ``POST /__emulator__/connections {name, type?}``,
   ``DELETE /__emulator__/connections/{name}``: the connections of a node; activating a bundle whose datasets
   need a missing one fails with ``ERR_BUNDLE_ACTIVATE_MISSING_CONNECTION``.
+- ``POST /__emulator__/faults/bundle-tags {enabled}`` (design node): turn off (or back on) DSS's option to tag the
+  commit of each exported bundle, so that clients meet bundles without a ``dss-bundle-<KEY>-<id>`` tag.
 """
 from __future__ import annotations
 
 from ..core.context import RequestContext
+from ..core.exceptions import invalid
 from ..core.routing import RouteTable
 
 routes = RouteTable(prefix="/__emulator__")
@@ -28,6 +31,16 @@ def arm_deployment_faults(ctx: RequestContext):
 def list_deployment_faults(ctx: RequestContext):
     ctx.require_admin()
     return {"armed": ctx.instance.deployer.faults.as_list()}
+
+
+@routes.route("POST", "/faults/bundle-tags")
+def set_bundle_tags(ctx: RequestContext):
+    ctx.require_admin()
+    enabled = ctx.json_object().get("enabled")
+    if not isinstance(enabled, bool):
+        raise invalid(f"Invalid enabled: {enabled!r}", "enabled must be true or false")
+    ctx.instance.bundles.exported.tag_bundles = enabled
+    return {"enabled": enabled}
 
 
 @routes.route("GET", "/connections")

@@ -88,7 +88,6 @@ class PublishedProjects:
             package = {"id": archive.bundle_id, "publishedOn": now_ms(), "publishedBy": login,
                        "designNodeInfo": {"projectKey": archive.project_key, "nodeId": manifest.get("designNodeId"),
                                           "url": design_info.get("url")},
-                       "gitCommit": manifest.get("gitCommit"),
                        "exportUserInfo": manifest.get("exportUserInfo")}
             write_bytes(self._archives / key / f"{archive.bundle_id}.zip", content)
             project["packages"].append(package)

@@ -14,7 +14,13 @@ def _archive(project, bundle_id: str) -> bytes:
 
 
 # --- design node --------------------------------------------------------------------------------------------
-def test_export_lists_the_bundle_with_its_manifest_commit_and_changes(dss):
+def _bundle_tags(project) -> dict[str, tuple[str, list[str]]]:
+    """``{tag: (commit, annotations)}`` of the project's ``dss-bundle-`` tags, read with ``list_tags()``."""
+    return {t["shortName"]: (t["commit"], t["annotations"]) for t in project.get_project_git().list_tags()
+            if t["shortName"].startswith("dss-bundle-")}
+
+
+def test_export_lists_the_bundle_and_tags_its_commit(dss):
     project = make_project(dss.client())
     first_head = head(project)
     item = project.export_bundle("v1", release_notes="first cut")
@@ -29,16 +35,26 @@ def test_export_lists_the_bundle_with_its_manifest_commit_and_changes(dss):
     assert manifest["designNodeId"] == "design" and manifest["generatedWithDSSVersion"]
     assert manifest["originalProjectKey"] == "SHOP"
     assert manifest["requiredConnections"] == [{"name": "filesystem_managed", "usedBy": ["clean", "raw"]}]
-    assert listed["gitCommit"] == first_head
-    assert listed["changes"][0]["commit"] == first_head
     assert "publishedBundleState" not in listed
+    assert not {"gitCommit", "changes"} & set(listed) and "gitCommit" not in manifest
+    assert _bundle_tags(project) == {"dss-bundle-SHOP-v1": (first_head, ["Created Bundle for project SHOP: v1"])}
 
     project.set_variables({"standard": {"threshold": 3}, "local": {}})
     second_head = head(project)
     project.export_bundle("v2")
-    v2 = project.list_exported_bundles()["bundles"][1]
-    assert v2["gitCommit"] == second_head != first_head
-    assert [c["commit"] for c in v2["changes"]] == [second_head]  # only what v2 adds over v1
+    assert _bundle_tags(project) == {"dss-bundle-SHOP-v1": (first_head, ["Created Bundle for project SHOP: v1"]),
+                                     "dss-bundle-SHOP-v2": (second_head, ["Created Bundle for project SHOP: v2"])}
+    assert second_head != first_head and head(project) == second_head  # tagging adds no commit
+
+
+def test_bundle_tags_can_be_turned_off_like_the_dss_option(dss):
+    project = make_project(dss.client())
+    dss.control("design", "POST", "faults/bundle-tags", {"enabled": False})
+    project.export_bundle("v1")
+    assert _bundle_tags(project) == {}
+    dss.control("design", "POST", "faults/bundle-tags", {"enabled": True})
+    project.export_bundle("v2")
+    assert list(_bundle_tags(project)) == ["dss-bundle-SHOP-v2"]
 
 
 def test_duplicate_and_invalid_bundle_ids_are_refused(dss):
@@ -61,7 +77,7 @@ def test_bundle_holds_committed_content_and_included_dataset_data(dss):
     assert members["datasets_data/raw/data.csv"].decode() == RAW_CSV
     assert "datasets_data/clean/data.csv" not in members  # not listed in includedDatasetsData
     manifest = json.loads(members["export-manifest.json"])
-    assert manifest["gitCommit"] == head(project)
+    assert "gitCommit" not in manifest
     assert manifest["includedDatasetsData"] == [{"name": "raw", "type": "UploadedFiles"}]
 
     project.get_project_git().commit("add draft")

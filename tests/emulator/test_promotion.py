@@ -4,6 +4,8 @@ Seeded CHURN is bundled, published and deployed to the staging automation node t
 tests.py (tests/fixtures/dss_tests_py) then runs against the automation node. A recipe broken on the design node
 and re-bundled breaks there too, and rolling the deployment back to the previous bundle repairs it.
 """
+import json
+
 from .deploy_helpers import active_bundle, deploy, export_and_publish
 from .run_helpers import run_tests_py, seed_churn, set_recipe_code
 
@@ -44,3 +46,26 @@ def test_the_design_node_is_untouched_by_tests_run_on_the_automation_node(dss, t
     assert result.returncode == 0, result.stdout + result.stderr
     assert design_project.list_jobs() == []
     assert dss.client("staging").get_project("CHURN").list_jobs()
+
+
+def test_each_export_is_tagged_and_no_bundle_package_or_deployment_json_carries_a_commit(dss):
+    design_project = seed_churn(dss)
+    design, staging = dss.client("design"), dss.client("staging")
+    git_api = design_project.get_project_git()
+    for bundle_id in ("v1", "v2"):
+        set_recipe_code(design_project, "compute_customers_clean", f"import dataiku\n# {bundle_id}\n")
+        head = git_api.log(count=1)["entries"][0]["commit"]
+        export_and_publish(design_project, bundle_id)
+        tag = {t["shortName"]: t for t in git_api.list_tags()}[f"dss-bundle-CHURN-{bundle_id}"]
+        assert tag["commit"] == head
+        assert tag["annotations"] == [f"Created Bundle for project CHURN: {bundle_id}"]
+        deployment = deploy(design, "CHURN", bundle_id)
+
+    deployer = design.get_projectdeployer()
+    answers = [design_project.list_exported_bundles(), deployer.list_projects(as_objects=False),
+               deployer.get_project("CHURN").get_settings().get_raw(), deployment.get_settings().get_raw(),
+               deployment.get_status().get_health_messages(), deployer.list_deployments(as_objects=False),
+               design._perform_json("GET", f"/project-deployer/deployments/{deployment.id}/last-update"),
+               staging.list_projects(), staging.get_project("CHURN").list_imported_bundles()]
+    assert "gitCommit" not in json.dumps(answers)
+    assert active_bundle(staging, "CHURN") == "v2"

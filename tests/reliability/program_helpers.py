@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from components.mocks import MockRun, run_mocked
-from components.program import dss_client, run_program
+from components.program import run_program
 from components.settings import Settings, parse_settings
 from tests.program.conftest import SECRETS, valid_config
 
@@ -25,7 +25,7 @@ def settings(dss, **overrides: str) -> Settings:
 
 def run(settings: Settings, previous: MockRun | None = None, now: datetime | None = None) -> MockRun:
     """One run of the program under mocks, the last run's outputs being ``previous``'s."""
-    return run_mocked(functools.partial(run_program, settings, dss_client(settings), now), owner=settings.owner,
+    return run_mocked(functools.partial(run_program, settings, None, now), owner=settings.owner,
                       previous_outputs=previous.outputs if previous else None)
 
 
