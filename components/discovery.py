@@ -1,9 +1,10 @@
 """Discover the DSS projects and dev plugins to manage, in at most 3 requests whatever their number.
 
 One ``GET /projects/`` (items carry key, name, tags), one ``GET /project-folders/{id}`` when a folder filter is set,
-one ``GET /plugins/`` when plugin repositories are on. Never one request per project. Any DSS error, or an answer
-of the wrong shape, raises :class:`DiscoveryError`: discovery never returns an empty or partial list on failure
-(a failed program makes Pulumi delete nothing).
+one ``GET /plugins/`` when plugin repositories are on. Never one request per project: only a project the last run
+managed and DSS no longer lists is asked about, once (:func:`project_presence`, for the removal decision). Any DSS
+error, a timeout, or an answer of the wrong shape, raises :class:`DiscoveryError`: discovery never returns an empty
+or partial list on failure (a failed program makes Pulumi delete nothing).
 """
 from __future__ import annotations
 

@@ -9,7 +9,8 @@ are **held**, never counted as a removal while they last:
 - DSS answers 403 for the project: the discovery key lost read access, the project is still there;
 - DSS answers for the project without listing it;
 - more than ``removalMaxDropPercent`` of the projects (or plugins) the last run managed, and more than one, went
-  missing in the same run: a wrong key, folder or filter is likelier than a mass deletion.
+  missing in the same run: a wrong key, folder or filter is likelier than a mass deletion. The hold lasts until
+  they come back or the percentage is raised; single deletions in successive runs do not add up to a drop.
 
 Each pending repository is listed in the ``pendingRemoval`` stack output (and the offline plan) as
 "pending removal since <time>". A run counts when its outputs are saved (``pulumi up``; a preview counts nothing).
@@ -29,6 +30,7 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 # what discovery.project_presence answers for a project DSS did not list
 ABSENT, FORBIDDEN, READABLE = "absent", "forbidden", "readable"
+DROP = "drop"  # the hold of a mass drop (removalMaxDropPercent)
 _HOLDS = {FORBIDDEN: "DSS answers 403 for it (the discovery key cannot read it); never removed while so",
           READABLE: "DSS answers for it but does not list it; never removed while so"}
 
@@ -53,12 +55,12 @@ class Pending:
     runs: int
     """Runs it has been missing in, this one included."""
     reason: str
-    held: bool
-    """True when this absence never leads to a removal while it lasts (see the module docstring)."""
+    hold: str | None
+    """Why this absence leads to no removal while it lasts (``"drop"``, ``"forbidden"``, ``"readable"``), or None."""
 
     def output(self) -> dict[str, Any]:
         return {"repository": self.repository, "since": self.since, "runs": self.runs, "reason": self.reason,
-                "held": self.held}
+                "hold": self.hold}
 
 
 @dataclass(frozen=True)
@@ -89,34 +91,38 @@ def decide(previous: Mapping[str, Any], managed_now: Mapping[str, set[str]], lis
     for kind in KINDS:
         before = previous.get(kind) or {}
         missing = sorted(set(before) - managed_now[kind])
-        dropped = _drop_hold(kind, len(missing), len(before), policy)
+        dropped = _drop_hold(kind, missing, last_pending[kind], len(before), policy)
         for key in missing:
             earlier = last_pending[kind].get(key, {})
-            reason, held = _why(kind, key, listed[kind], dropped, presence)
+            if dropped and key in dropped[1]:
+                reason, hold = dropped[0], DROP
+            else:
+                reason, hold = _why(kind, key, listed[kind], presence)
             pending = Pending(kind, key, str(before[key]["repository"]), earlier.get("since") or _stamp(now),
-                              int(earlier.get("runs") or 0) + 1, reason, held)
-            (removed if not held and _grace_over(pending, policy, now) else kept).append(pending)
+                              int(earlier.get("runs") or 0) + 1, reason, hold)
+            (removed if hold is None and _grace_over(pending, policy, now) else kept).append(pending)
     return Decision(tuple(kept), tuple(removed))
 
 
-def _why(kind: str, key: str, listed: set[str], dropped: str | None,
-         presence: Callable[[str], str]) -> tuple[str, bool]:
-    if dropped:
-        return dropped, True
+def _why(kind: str, key: str, listed: set[str], presence: Callable[[str], str]) -> tuple[str, str | None]:
     if key in listed:
-        return "excluded by the configuration (filters, folder or pluginRepositories)", False
+        return "excluded by the configuration (filters, folder or pluginRepositories)", None
     if kind == "plugins":
-        return "DSS no longer lists it as a dev plugin", False
+        return "DSS no longer lists it as a dev plugin", None
     answer = presence(key)
     if answer in _HOLDS:
-        return _HOLDS[answer], True
-    return "DSS answers 404 for it (deleted)", False
+        return _HOLDS[answer], answer
+    return "DSS answers 404 for it (deleted)", None
 
 
-def _drop_hold(kind: str, missing: int, before: int, policy: RemovalPolicy) -> str | None:
-    if missing > 1 and missing * 100 > policy.max_drop_percent * before:
-        return (f"{missing} of the {before} {kind} the last run managed went missing at once (more than "
-                f"removalMaxDropPercent={policy.max_drop_percent}%); nothing is removed while so")
+def _drop_hold(kind: str, missing: list[str], last_pending: Mapping[str, Mapping[str, Any]], before: int,
+               policy: RemovalPolicy) -> tuple[str, set[str]] | None:
+    """The reason and keys of a mass drop: the keys that went missing in this run, with those held for a drop in
+    earlier runs (so a drop stays held, while deletions one after the other do not add up to one)."""
+    group = {key for key in missing if key not in last_pending or last_pending[key].get("hold") == DROP}
+    if len(group) > 1 and len(group) * 100 > policy.max_drop_percent * before:
+        return (f"{len(group)} of the {before} {kind} the last run managed went missing at once (more than "
+                f"removalMaxDropPercent={policy.max_drop_percent}%); nothing is removed while so"), group
     return None
 
 

@@ -53,7 +53,7 @@ def test_a_key_that_loses_read_access_to_two_of_three_projects_removes_nothing(d
     pending = previous.outputs["pendingRemoval"]["projects"]
     assert sorted(pending) == ["BETA", "GAMMA"]
     assert pending["BETA"] == {
-        "repository": "dss-beta", "since": "2026-12-02T09:00:00Z", "runs": 5, "held": True,
+        "repository": "dss-beta", "since": "2026-12-02T09:00:00Z", "runs": 5, "hold": "drop",
         "reason": "2 of the 3 projects the last run managed went missing at once (more than "
                   "removalMaxDropPercent=20%); nothing is removed while so"}
 
@@ -81,7 +81,7 @@ def test_a_deleted_project_is_removed_only_after_the_grace_runs_and_days(dss):
         previous = run(config, previous, now=T0 + timedelta(hours=hours))
         assert _repositories(previous) == ["dss-alpha", "dss-beta", "dss-gamma"]
         assert previous.outputs["pendingRemoval"]["projects"]["BETA"] == {
-            "repository": "dss-beta", "since": T0_TEXT, "runs": runs, "held": False,
+            "repository": "dss-beta", "since": T0_TEXT, "runs": runs, "hold": None,
             "reason": "DSS answers 404 for it (deleted)"}
     previous = run(config, previous, now=T0 + timedelta(hours=18))  # 4 runs, but less than a day
     assert _repositories(previous) == ["dss-alpha", "dss-beta", "dss-gamma"]
@@ -99,6 +99,30 @@ def test_a_project_excluded_by_the_filters_is_pending_too_and_comes_back(dss):
     back = run(settings(dss, pluginRepositories="false"), excluded, now=T0 + timedelta(days=3))
     assert back.outputs["pendingRemoval"]["projects"] == {}
     assert _repositories(back) == ["dss-alpha", "dss-beta", "dss-gamma"]
+
+
+def test_deletions_in_successive_runs_do_not_add_up_to_a_drop(dss):
+    _three_projects(dss)
+    config = settings(dss, pluginRepositories="false", removalGraceRuns="1", removalGraceDays="0")
+    previous = run(config, now=T0)
+    dss.client().get_project("ALPHA").delete()
+    previous = run(config, previous, now=T0)
+    dss.client().get_project("BETA").delete()
+    previous = run(config, previous, now=T0)  # 2 of 3 missing, one at a time: ALPHA's grace is over
+    assert _repositories(previous) == ["dss-beta", "dss-gamma"]
+    assert previous.outputs["pendingRemoval"]["projects"]["BETA"]["hold"] is None
+
+
+def test_a_drop_stays_held_until_the_percentage_is_raised(dss):
+    _three_projects(dss)
+    previous = run(settings(dss, pluginRepositories="false"), now=T0)
+    narrow = {"pluginRepositories": "false", "excludeProjects": '["BETA", "GAMMA"]', "removalGraceRuns": "0",
+              "removalGraceDays": "0"}
+    for _ in range(3):
+        previous = run(settings(dss, **narrow), previous, now=T0)
+        assert [p["hold"] for p in previous.outputs["pendingRemoval"]["projects"].values()] == ["drop", "drop"]
+    decided = run(settings(dss, removalMaxDropPercent="70", **narrow), previous, now=T0)
+    assert _repositories(decided) == ["dss-alpha"]
 
 
 def test_an_unexpected_answer_about_a_missing_project_stops_the_run(dss):
