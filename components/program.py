@@ -81,10 +81,10 @@ async def run_program(settings: Settings, client: DSSClient | None = None,
         _organization_variables(settings, opts)
     declared_projects = {key: ProjectRepository(f"dss-project-{key}", args, opts) for key, args in project_args.items()}
     declared_plugins = {key: PluginRepository(f"dss-plugin-{key}", args, opts) for key, args in plugin_args.items()}
-    return {deletion_guard.PROJECTS_OUTPUT: _summary(declared_projects, {p.key: {"name": p.name,
-                                                                                 "shortDesc": p.short_desc}
-                                                                         for p in projects}),
-            deletion_guard.PLUGINS_OUTPUT: _summary(declared_plugins, {p.id: {"label": p.label} for p in plugins}),
+    return {deletion_guard.PROJECTS_OUTPUT: _summary(declared_projects,
+                                                     {p.key: removal.project_record(p) for p in projects}),
+            deletion_guard.PLUGINS_OUTPUT: _summary(declared_plugins,
+                                                    {p.id: removal.plugin_record(p) for p in plugins}),
             deletion_guard.PENDING_OUTPUT: decision.outputs()}
 
 

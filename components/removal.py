@@ -157,6 +157,16 @@ def _valid_entry(entry: Any) -> bool:
     return True
 
 
+def project_record(project: DssProject) -> dict[str, str]:
+    """What the ``projects`` output records of a project, beside its repository, to declare it while pending."""
+    return {"name": project.name, "shortDesc": project.short_desc}
+
+
+def plugin_record(plugin: DssPlugin) -> dict[str, str]:
+    """What the ``plugins`` output records of a dev plugin, beside its repository, to declare it while pending."""
+    return {"label": plugin.label}
+
+
 def recorded_project(key: str, entry: Mapping[str, Any]) -> DssProject:
     """A pending project as the last run recorded it in the ``projects`` output (older outputs lack the name)."""
     return DssProject(key=key, name=str(entry.get("name") or key), short_desc=str(entry.get("shortDesc") or ""),
