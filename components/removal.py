@@ -60,7 +60,13 @@ class Pending:
 
     def output(self) -> dict[str, Any]:
         return {"repository": self.repository, "since": self.since, "runs": self.runs, "reason": self.reason,
-                "hold": self.hold}
+                "hold": self.hold, "status": self.status}
+
+    @property
+    def status(self) -> str:
+        """``"pending removal since <time>: <reason> (missing in <n> runs)"``."""
+        return (f"pending removal since {self.since}: {self.reason} "
+                f"(missing in {self.runs} run{'s' if self.runs != 1 else ''})")
 
 
 @dataclass(frozen=True)
@@ -181,9 +187,7 @@ def recorded_plugin(key: str, entry: Mapping[str, Any]) -> DssPlugin:
 def describe(kind: str, key: str, entry: Mapping[str, Any]) -> str:
     """One line for a ``pendingRemoval`` output entry, as the plan and the run's warnings show it."""
     noun = "project" if kind == "projects" else "plugin"
-    runs = int(entry["runs"])
-    return (f"{noun} {key} ({entry['repository']}) pending removal since {entry['since']}: {entry['reason']} "
-            f"(missing in {runs} run{'s' if runs != 1 else ''})")
+    return f"{noun} {key} ({entry['repository']}) {entry['status']}"
 
 
 def pending_lines(pending_output: Mapping[str, Any] | None) -> list[str]:

@@ -52,10 +52,11 @@ def test_a_key_that_loses_read_access_to_two_of_three_projects_removes_nothing(d
         assert _repositories(previous) == ["dss-alpha", "dss-beta", "dss-gamma"]
     pending = previous.outputs["pendingRemoval"]["projects"]
     assert sorted(pending) == ["BETA", "GAMMA"]
-    assert pending["BETA"] == {
-        "repository": "dss-beta", "since": "2026-12-02T09:00:00Z", "runs": 5, "hold": "drop",
-        "reason": "2 of the 3 projects the last run managed went missing at once (more than "
-                  "removalMaxDropPercent=20%); nothing is removed while so"}
+    reason = ("2 of the 3 projects the last run managed went missing at once (more than removalMaxDropPercent=20%); "
+              "nothing is removed while so")
+    assert pending["BETA"] == {"repository": "dss-beta", "since": "2026-12-02T09:00:00Z", "runs": 5, "hold": "drop",
+                               "reason": reason,
+                               "status": f"pending removal since 2026-12-02T09:00:00Z: {reason} (missing in 5 runs)"}
 
 
 def test_a_project_dss_answers_403_for_is_never_removed(dss):
@@ -82,7 +83,9 @@ def test_a_deleted_project_is_removed_only_after_the_grace_runs_and_days(dss):
         assert _repositories(previous) == ["dss-alpha", "dss-beta", "dss-gamma"]
         assert previous.outputs["pendingRemoval"]["projects"]["BETA"] == {
             "repository": "dss-beta", "since": T0_TEXT, "runs": runs, "hold": None,
-            "reason": "DSS answers 404 for it (deleted)"}
+            "reason": "DSS answers 404 for it (deleted)",
+            "status": f"pending removal since {T0_TEXT}: DSS answers 404 for it (deleted) (missing in {runs} "
+                      f"run{'s' if runs > 1 else ''})"}
     previous = run(config, previous, now=T0 + timedelta(hours=18))  # 4 runs, but less than a day
     assert _repositories(previous) == ["dss-alpha", "dss-beta", "dss-gamma"]
     removed = run(config, previous, now=T0 + timedelta(hours=24))
