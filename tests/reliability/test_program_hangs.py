@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from components.discovery import DiscoveryError
-from components.dss_remote import DssGitRemoteProvider, OnboardingError
+from components.dss_remote import DssGitRemoteProvider
 from components.mocks import ProgramMocks, RecordingMonitor, run_mocked
 from components.program import run_program
 from components.settings import ConfigError
@@ -47,10 +47,10 @@ def test_a_late_answer_stops_discovery_before_anything_is_declared(dss):
 def test_onboarding_stops_on_a_node_that_never_answers(silent_node):
     props = {"project_key": "ALPHA", "remote_url": "/srv/git/dss-alpha.git", "branch": "dev", "prod_branch": "prod",
              "design_url": silent_node, "api_key": "some-key", "timeout_seconds": 1}
-    with pytest.raises(OnboardingError) as caught:
-        DssGitRemoteProvider().create(props)
-    assert str(caught.value) == (f"DSS project ALPHA: could not set the git remote: {silent_node} gave no answer "
-                                 "within 1.0 s (dssTimeoutSeconds)")
+    outs = DssGitRemoteProvider().create(props).outs  # recorded, not raised: other projects go on
+    assert outs["failure"] == (f"DSS project ALPHA: could not set the git remote: {silent_node} gave no answer "
+                               "within 1.0 s (dssTimeoutSeconds)")
+    assert outs["pushed_commit"] is None
 
 
 def test_the_timeout_has_a_default_and_bounds(dss):
