@@ -14,6 +14,7 @@ _TRANSPORT = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*::")
 _SCP = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*@[A-Za-z0-9][A-Za-z0-9.-]*:(?!:)\S+$")
 _UNSAFE_CHARS = re.compile(r"[\s\x00-\x1f\x7f]")
 _USERINFO = re.compile(r"(://)[^/@]*@")
+_HOST = re.compile(r"[a-z0-9_][a-z0-9._-]*|[0-9a-f:.]+")  # urlsplit lower-cases it and drops IPv6 brackets
 ALLOWED = "https://host/path, ssh://host/path, git@host:path or an absolute local path"
 
 
@@ -46,6 +47,8 @@ def _url_with_scheme_problem(url: str) -> str | None:
         return f"must be {ALLOWED} (scheme {parts.scheme!r} is not allowed)"
     if not parts.hostname or not parts.path.strip("/"):
         return "must name a host and a repository path"
+    if not _HOST.fullmatch(parts.hostname) or (parts.username or "").startswith("-"):
+        return "must name a host (and user) that git cannot read as an option"
     if parts.password or (parts.scheme == "https" and parts.username):
         return "must not embed credentials (DSS uses its own git credentials)"
     if parts.query or parts.fragment:

@@ -14,6 +14,7 @@ from components.settings import ConfigError, load_settings
 from .program_helpers import PROJECT_ENV, one_line_error, plan_cli, secret_environment, settings
 
 TEMPLATE_ALLOWED = "https://host/path, ssh://host/path, git@host:path or an absolute local path"
+OPTION_HOST = "must name a host (and user) that git cannot read as an option"
 
 BAD_REMOTES = [
     ("ext::sh -c touch% /tmp/pwned {repository}", f"must not use git's '<transport>::' syntax; use {TEMPLATE_ALLOWED}"),
@@ -25,12 +26,14 @@ BAD_REMOTES = [
     ("git@github.com:{owner}/{repository}.git --upload-pack=x", "must not contain spaces or control characters"),
     ("/srv/git/../../etc/{repository}", "must not contain '..' segments"),
     ("relative/{owner}/{repository}.git", f"must be {TEMPLATE_ALLOWED}"),
+    ("ssh://-oProxyCommand=id/{owner}/{repository}.git", OPTION_HOST),
+    ("ssh://-oProxyCommand=id@github.com/{repository}.git", OPTION_HOST),
     ("ssh://git:pw@github.com/{owner}/{repository}.git",
      "must not embed credentials (DSS uses its own git credentials)"),
 ]
 GOOD_REMOTES = ["git@github.com:{owner}/{repository}.git", "ssh://git@github.com:22/{owner}/{repository}.git",
                 "https://github.com/{owner}/{repository}.git", "/srv/git/{owner}/{repository}.git",
-                "git@ghe.example.com:{owner}/{repository}"]
+                "git@ghe.example.com:{owner}/{repository}", "ssh://git@[::1]:2222/{owner}/{repository}.git"]
 
 
 @pytest.mark.parametrize(("template", "reason"), BAD_REMOTES, ids=[t for t, _ in BAD_REMOTES])
