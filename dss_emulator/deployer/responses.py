@@ -6,9 +6,9 @@ show only what the key may read. Writes need an admin key.
 """
 from __future__ import annotations
 
-from ..bundles.common import info_messages, message
 from ..core.context import RequestContext
 from ..core.evidence import client
+from ..core.messages import info_messages, message
 from ..core.routing import Raw, RouteTable
 from .models import DeployerBackend
 from .testing import testing_status
