@@ -294,7 +294,6 @@ def get_governance_status(ctx: RequestContext, dep_id: str):
                               "EV-S02", "EV-S03"))
 def get_testing_status(ctx: RequestContext, dep_id: str):
     """Test scenario outcomes of the deployed project on the infra's automation node (see ``testing.py``)."""
-    deployer = _deployer(ctx)
-    settings = deployer.deployments.get(dep_id)["settings"]
-    return testing_status(deployer.infras.target(settings["infraId"]), settings["deployedProjectKey"],
+    settings = _deployment(ctx, dep_id)["settings"]
+    return testing_status(ctx.instance.deployer.infras.target(settings["infraId"]), settings["deployedProjectKey"],
                           ctx.arg("bundleId"))
