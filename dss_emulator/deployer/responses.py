@@ -289,7 +289,7 @@ def get_governance_status(ctx: RequestContext, dep_id: str):
                                   f"Govern node")])
 
 
-@routes.route("GET", "/deployments/{dep_id}/testing-status", access="any-key",
+@routes.route("GET", "/deployments/{dep_id}/testing-status", access="object-read",
               evidence=client("dss/projectdeployer.py", "DSSProjectDeployerDeployment.get_testing_status",
                               "EV-S02", "EV-S03"))
 def get_testing_status(ctx: RequestContext, dep_id: str):
