@@ -28,9 +28,11 @@ class Future:
         running_time = int((time.time() - self.started) * 1000)
         base = {"jobId": self.job_id, "payload": self.payload, "runningTime": running_time,
                 "aborted": self.aborted, "progress": {"states": [{"name": s} for s in self.progress]}}
-        if self.done:
+        if self.done and self.error is None:
             return dict(base, hasResult=True, alive=False, result=self.result)
-        return dict(base, hasResult=False, alive=True)
+        # A failed future never shows a result, even in the answer that started it when it failed at once: the
+        # client's next poll gets the error (FuturesBackend.state).
+        return dict(base, hasResult=False, alive=not self.done)
 
 
 class FuturesBackend:
