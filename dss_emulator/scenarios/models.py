@@ -1,6 +1,6 @@
 """Scenario runs backend: trigger fires, runs in background threads, their history, abort and test results.
 
-Scenario definitions are files owned by the objects area; this backend only reads them when a run starts.
+Definitions are in :mod:`.definitions` (files of the project); this backend reads them when a run starts.
 """
 from __future__ import annotations
 

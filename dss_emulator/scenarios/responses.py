@@ -1,8 +1,8 @@
-"""Scenario run-time routes: run, trigger fires, runs and their details, logs, abort, test status and reports.
+"""Scenario routes: definitions (list, create, settings, payload, delete) and run time (run, trigger fires, runs and
+their details, logs, abort, test status and reports).
 
-Scenario listing and settings are served by the objects area. Run ids are matched by their shape (the
-``scenariorun`` path convertor) so that ``/scenarios/{sid}/payload`` and friends are never taken for runs; this
-table must come before the objects table for ``testing-status`` and the report not to be taken for scenario ids.
+Run ids are matched by their shape (the ``scenariorun`` path convertor) so that ``/scenarios/{sid}/payload`` and
+friends are never taken for runs; literal segments (``testing-status``) win over ``{sid}`` (see ``core/app.py``).
 """
 from __future__ import annotations
 
@@ -31,6 +31,52 @@ class _RunIdConvertor(Convertor):
 
 
 register_url_convertor("scenariorun", _RunIdConvertor())
+
+
+# --- definitions -----------------------------------------------------------------------------------------------
+@routes.route("GET", "/projects/{pk}/scenarios", access="read",
+              evidence=client("dss/project.py", "DSSProject.list_scenarios", "EV-S01", "EV-S04"))
+def list_scenarios(ctx: RequestContext, pk: str):
+    return ctx.instance.scenarios.list_scenarios(pk)
+
+
+@routes.route("POST", "/projects/{pk}/scenarios", access="write",
+              evidence=client("dss/project.py", "DSSProject.create_scenario", "EV-S01"))
+def create_scenario(ctx: RequestContext, pk: str):
+    return {"id": ctx.instance.scenarios.create_scenario(pk, ctx.json_object(), ctx.login)}
+
+
+@routes.route("GET", "/projects/{pk}/scenarios/{sid}", access="read",
+              evidence=client("dss/scenario.py", "DSSScenario.get_settings", "EV-S01"))
+def get_scenario(ctx: RequestContext, pk: str, sid: str):
+    return ctx.instance.scenarios.scenario(pk, sid)
+
+
+@routes.route("PUT", "/projects/{pk}/scenarios/{sid}", access="write",
+              evidence=client("dss/scenario.py", "DSSScenarioSettings.save", "EV-S01"))
+def save_scenario(ctx: RequestContext, pk: str, sid: str):
+    ctx.instance.scenarios.save_scenario(pk, sid, ctx.json_object(), ctx.login)
+
+
+@routes.route("DELETE", "/projects/{pk}/scenarios/{sid}", access="write",
+              evidence=client("dss/scenario.py", "DSSScenario.delete"))
+def delete_scenario(ctx: RequestContext, pk: str, sid: str):
+    ctx.instance.scenarios.delete_scenario(pk, sid, ctx.login)
+
+
+@routes.route("GET", "/projects/{pk}/scenarios/{sid}/payload", access="read",
+              evidence=client("dss/scenario.py", "DSSScenario.get_payload"))
+def get_scenario_payload(ctx: RequestContext, pk: str, sid: str):
+    return ctx.instance.scenarios.scenario_script(pk, sid)
+
+
+@routes.route("PUT", "/projects/{pk}/scenarios/{sid}/payload", access="write",
+              evidence=client("dss/scenario.py", "DSSScenario.set_payload"))
+def save_scenario_payload(ctx: RequestContext, pk: str, sid: str):
+    ctx.instance.scenarios.save_scenario_script(pk, sid, ctx.json_object().get("script"), ctx.login)
+
+
+# --- runs ------------------------------------------------------------------------------------------------------
 
 
 @routes.route("GET", "/projects/{pk}/scenarios/testing-status", access="read",
