@@ -12,6 +12,7 @@ from .bundles.models import BundlesBackend
 from .config import InstanceConfig
 from .core.auth import KeyStore
 from .core.faults import RouteFaults
+from .core.served import ServedRoutes
 from .deployer.models import DeployerBackend
 from .futures.models import FuturesBackend
 from .jobs.models import JobsBackend
@@ -22,6 +23,7 @@ from .plugins.models import PluginsBackend
 from .projectgit.models import ProjectGitBackend
 from .projectgit.safety import RemotePolicy
 from .projects.models import Project, ProjectsBackend
+from .scenarios.definitions import ScenarioDefinitions
 from .scenarios.models import ScenarioRunsBackend
 
 PeerLookup = Callable[[str], tuple[str, str]]
@@ -40,6 +42,7 @@ class Instance:
         self.peer_lookup = peer_lookup  # instance name -> (url, admin key), for infras in the same process
         self.errors: list[str] = []
         self.route_faults = RouteFaults()
+        self.served = ServedRoutes()  # open recordings of the routes served; not emptied by reset()
         self.remote_policy = RemotePolicy(local_remote_roots, Path(data_dir))
         self._reset_lock = threading.Lock()
         self._build()
@@ -53,6 +56,7 @@ class Instance:
         self.bundles = BundlesBackend(self)
         self.deployer = DeployerBackend(self)
         self.jobs = JobsBackend(self)
+        self.scenarios = ScenarioDefinitions(self.projects)
         self.scenario_runs = ScenarioRunsBackend(self)
         self.datasets = DatasetsBackend(self)
         self.objects = ObjectsBackend(self)

@@ -1,6 +1,6 @@
 """Scenario runs backend: trigger fires, runs in background threads, their history, abort and test results.
 
-Scenario definitions are files owned by the objects area; this backend only reads them when a run starts.
+Definitions are in :mod:`.definitions` (files of the project); this backend reads them when a run starts.
 """
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ..core.clock import now_ms
 from ..core.exceptions import DSSError, InvalidArgument, NotFound
-from ..jobs.job import now_ms
 from ..projects.models import Project
 from . import steps
 from .run import ScenarioRun, StepRun, TriggerFire, is_test, worst
