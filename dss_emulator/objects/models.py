@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..core.auth import ApiKey
-from ..core.exceptions import AlreadyExists, NotFound, invalid
+from ..core.exceptions import invalid
 from ..projects.models import Project
 from . import shapes
 from .datasets import check_dict, check_name
+from .exceptions import ProjectFolderNotFound, RecipeAlreadyExists, RecipeDatasetMissing
 
 if TYPE_CHECKING:
     from ..instance import Instance
@@ -88,7 +89,7 @@ class ObjectsBackend:
             payload = shapes.DEFAULT_PYTHON_CODE if kind == "python" else ""
         with project.lock:
             if name in project.object_names("recipes"):
-                raise AlreadyExists(f"Recipe {pk}.{name} already exists")
+                raise RecipeAlreadyExists(pk, name)
             if not settings.get("rawCreation"):
                 self._check_refs(project, shapes.role_refs(inputs), "input")
                 self._create_outputs(project, out_refs, settings, login)
@@ -102,8 +103,7 @@ class ObjectsBackend:
         existing = set(project.object_names("datasets"))
         for ref in refs:
             if "." not in ref and ref not in existing:
-                raise invalid(f"Invalid recipe {role}: dataset {project.key}.{ref} does not exist",
-                              f"{role} {ref!r} is not a dataset of project {project.key}")
+                raise RecipeDatasetMissing(project.key, role, ref)
 
     def _create_outputs(self, project: Project, refs: list[str], settings: dict, login: str) -> None:
         """Outputs must exist, unless the creation settings ask for new managed datasets."""
@@ -129,8 +129,7 @@ class ObjectsBackend:
     def folder(self, folder_id: str, key: ApiKey) -> dict:
         """The root folder holds every project the key can read; there are no sub-folders."""
         if folder_id != ROOT_FOLDER:
-            raise NotFound(f"Project folder not found: {folder_id}",
-                           f"No project folder {folder_id} (the emulator has only the root folder, id ROOT)")
+            raise ProjectFolderNotFound(folder_id, ROOT_FOLDER)
         return {"id": ROOT_FOLDER, "name": None, "parentId": None, "childrenIds": [],
                 "projectKeys": [k for k in self.instance.projects.keys() if key.can(k, "read")]}
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
-from ..core.exceptions import AlreadyExists, invalid
+from ..core.exceptions import invalid
 from ..objects import shapes
 from ..objects.datasets import check_dict, check_name
 from ..projects.models import Project, ProjectsBackend
+from .exceptions import ScenarioAlreadyExists
 
 
 class ScenarioDefinitions:
@@ -75,7 +76,7 @@ class ScenarioDefinitions:
             if body.get("id") is not None:
                 sid = check_name("scenario id", body["id"])
                 if sid in existing:
-                    raise AlreadyExists(f"Scenario {pk}.{sid} already exists")
+                    raise ScenarioAlreadyExists(pk, sid)
             else:
                 sid = base = re.sub(r"[^A-Za-z0-9_]", "", name.upper().replace(" ", "_")) or "SCENARIO"
                 counter = 1

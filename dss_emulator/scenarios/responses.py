@@ -10,10 +10,10 @@ from starlette.convertors import Convertor, register_url_convertor
 
 from ..core.context import RequestContext
 from ..core.evidence import client
-from ..core.exceptions import InvalidArgument
 from ..core.routing import Raw, RouteTable, Text
 from ..jobs.responses import initiator
 from . import report
+from .exceptions import MissingTriggerFire, NotATestRun, StepNotRun
 
 routes = RouteTable()
 
@@ -113,7 +113,7 @@ def get_run_for_trigger(ctx: RequestContext, pk: str, sid: str):
     """``{}`` until the fire has led to a run, then ``{scenarioRun}``."""
     trigger_id, fire_id = ctx.arg("triggerId"), ctx.arg("triggerRunId")
     if not trigger_id or not fire_id:
-        raise InvalidArgument("Missing triggerId or triggerRunId", "Both query parameters name the trigger fire")
+        raise MissingTriggerFire()
     fire = ctx.instance.scenario_runs.fire(pk, sid, trigger_id, fire_id)
     return {"scenarioRun": fire.run.as_dict()} if fire.run else {}
 
@@ -156,7 +156,7 @@ def get_run_log(ctx: RequestContext, pk: str, sid: str, run_id: str):
     run = ctx.instance.scenario_runs.get_run(pk, sid, run_id)
     step_id = ctx.arg("stepId")
     if step_id is not None and step_id not in {s.step.get("id") for s in run.steps}:
-        raise InvalidArgument(f"Invalid stepId: {step_id!r}", f"Run {run_id} of scenario {sid} ran no step {step_id!r}")
+        raise StepNotRun(sid, run_id, step_id)
     return Text(run.log_text(step_id))
 
 
@@ -166,6 +166,5 @@ def get_run_report(ctx: RequestContext, pk: str, sid: str, run_id: str):
     """JUnit XML of one run of a test scenario."""
     run = ctx.instance.scenario_runs.get_run(pk, sid, run_id)
     if not run.marked_as_test:
-        raise InvalidArgument(f"Scenario {pk}.{sid} was not a test scenario when run {run_id} was performed",
-                              "Reports are only available for test scenarios")
+        raise NotATestRun(pk, sid, run_id)
     return Raw(report.junit(pk, [run]), "application/xml")
