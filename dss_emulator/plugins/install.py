@@ -11,15 +11,10 @@ import io
 import json
 import shutil
 import zipfile
-from typing import TYPE_CHECKING
-
 from ..core.clock import now_ms
 from ..core.exceptions import NotFound, invalid
 from ..core.storage import read_json, write_json
-from .models import PLUGIN_ID_RE, Plugin
-
-if TYPE_CHECKING:
-    from ..instance import Instance
+from .models import PLUGIN_ID_RE, Plugin, PluginsBackend
 
 VERSION_MAX = 100
 
@@ -66,9 +61,9 @@ def code_env_language(files: dict[str, bytes]) -> str | None:
 class PluginInstaller:
     """Install / update from archives on one node, and the code envs of installed plugins."""
 
-    def __init__(self, instance: Instance):
-        self.plugins = instance.plugins
-        self.code_envs = instance.plugins.root / "code-envs"
+    def __init__(self, plugins: PluginsBackend):
+        self.plugins = plugins
+        self.code_envs = plugins.root / "code-envs"
 
     def install(self, content: bytes, login: str) -> dict:
         """A new plugin from ``content``; DSS refuses a plugin that is already installed (update it instead)."""
