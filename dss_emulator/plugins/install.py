@@ -11,6 +11,7 @@ import io
 import json
 import shutil
 import zipfile
+
 from ..core.clock import now_ms
 from ..core.exceptions import NotFound, invalid
 from ..core.storage import read_json, write_json
