@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from ..core.exceptions import AlreadyExists, NotFound, invalid
 from ..core.gitcmd import git
 from ..core.storage import read_json, write_json
+from ..projects import recovery
 from ..projects.models import write_file
 
 if TYPE_CHECKING:
@@ -58,6 +59,8 @@ class PluginsBackend:
 
     def __init__(self, instance: Instance):
         self.root = instance.root / "plugins"
+        self._building = self.root / ".building"  # plugins are built here, then renamed into place
+        shutil.rmtree(self._building, ignore_errors=True)  # what a crash during an install left
         self._lock = threading.Lock()
         self._locks: dict[str, threading.RLock] = {}
 
@@ -94,7 +97,9 @@ class PluginsBackend:
     # --- creation --------------------------------------------------------------------------------------------
     def install(self, plugin_id: str, files: dict[str, str | bytes | dict], dev: bool = False,
                 author: str = "admin") -> Plugin:
-        """Create a plugin from ``files`` (``plugin.json`` included); a dev plugin is a committed git repo."""
+        """Create a plugin from ``files`` (``plugin.json`` included); a dev plugin is a committed git repo.
+
+        Built aside and renamed into place once complete: a crash never leaves a half-installed plugin."""
         if not isinstance(plugin_id, str) or not PLUGIN_ID_RE.match(plugin_id):
             raise invalid(f"Invalid plugin id: {plugin_id!r}",
                           "a plugin id uses lowercase letters, digits, '-' and '_'")
@@ -104,14 +109,20 @@ class PluginsBackend:
             if any((self._dir(plugin_id, d) / "plugin.json").is_file() for d in (True, False)):
                 raise AlreadyExists(f"Plugin {plugin_id} already exists")
             path = self._dir(plugin_id, dev)
-            shutil.rmtree(path, ignore_errors=True)
-            path.mkdir(parents=True)
-            for rel, content in files.items():
-                write_file(self._inside(path, rel), content)
-            if dev:
-                git(path, "init", "-q", "--template=", "-b", "master")
-                git(path, "add", "-A", author=author)
-                git(path, "commit", "-q", "-m", f"Created plugin {plugin_id}", author=author)
+            building = recovery.aside(self._building, "", plugin_id)
+            try:
+                building.mkdir(parents=True)
+                for rel, content in files.items():
+                    write_file(self._inside(building, rel), content)
+                if dev:
+                    git(building, "init", "-q", "--template=", "-b", "master")
+                    git(building, "add", "-A", author=author)
+                    git(building, "commit", "-q", "-m", f"Created plugin {plugin_id}", author=author)
+                shutil.rmtree(path, ignore_errors=True)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                building.rename(path)
+            finally:
+                shutil.rmtree(building, ignore_errors=True)
             return Plugin(plugin_id, path, dev)
 
     # --- settings --------------------------------------------------------------------------------------------
