@@ -156,9 +156,11 @@ class PluginsBackend:
     def _inside(root: Path, rel: str) -> Path:
         """``root / rel``, refusing paths that leave the plugin or touch its ``.git``."""
         parts = [p for p in rel.replace("\\", "/").split("/") if p not in ("", ".")]
-        if not parts or ".." in parts or parts[0] == ".git":
-            raise invalid(f"Invalid plugin file path: {rel!r}",
-                          "a path relative to the plugin root, without '..' and outside .git, is needed")
+        if not parts or ".." in parts or parts[0] == ".git" or "\0" in rel or \
+                any(len(part.encode()) > 255 for part in parts):
+            raise invalid(f"Invalid plugin file path: {rel[:300]!r}",
+                          "a path relative to the plugin root, without '..', outside .git, with names of at most "
+                          "255 bytes, is needed")
         return root.joinpath(*parts)
 
     def archive(self, plugin_id: str) -> bytes:
