@@ -289,12 +289,12 @@ def get_governance_status(ctx: RequestContext, dep_id: str):
                                   f"Govern node")])
 
 
-@routes.route("GET", "/deployments/{dep_id}/testing-status", access="any-key",
+@routes.route("GET", "/deployments/{dep_id}/testing-status", access="object-read",
               evidence=client("dss/projectdeployer.py", "DSSProjectDeployerDeployment.get_testing_status",
                               "EV-S02", "EV-S03"))
 def get_testing_status(ctx: RequestContext, dep_id: str):
     """Test scenario outcomes of the deployed project on the infra's automation node (see ``testing.py``)."""
     deployer = _deployer(ctx)
-    settings = deployer.deployments.get(dep_id)["settings"]
+    settings = _deployment(ctx, dep_id)["settings"]
     return testing_status(deployer.infras.target(settings["infraId"]), settings["deployedProjectKey"],
                           ctx.arg("bundleId"))
