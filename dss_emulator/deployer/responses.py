@@ -6,9 +6,9 @@ show only what the key may read. Writes need an admin key.
 """
 from __future__ import annotations
 
-from ..bundles.common import info_messages, message
 from ..core.context import RequestContext
 from ..core.evidence import client
+from ..core.messages import info_messages, message
 from ..core.routing import Raw, RouteTable
 from .models import DeployerBackend
 from .testing import testing_status
@@ -294,7 +294,6 @@ def get_governance_status(ctx: RequestContext, dep_id: str):
                               "EV-S02", "EV-S03"))
 def get_testing_status(ctx: RequestContext, dep_id: str):
     """Test scenario outcomes of the deployed project on the infra's automation node (see ``testing.py``)."""
-    deployer = _deployer(ctx)
     settings = _deployment(ctx, dep_id)["settings"]
-    return testing_status(deployer.infras.target(settings["infraId"]), settings["deployedProjectKey"],
+    return testing_status(ctx.instance.deployer.infras.target(settings["infraId"]), settings["deployedProjectKey"],
                           ctx.arg("bundleId"))

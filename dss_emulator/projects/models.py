@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from ..instance import Instance
 
 PROJECT_KEY_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,99}$")
+DATA_FILE = "data.csv"  # a dataset's rows, in its data dir
+# project state read by several areas (``read_state`` / ``write_state`` names)
+LOCAL_VARIABLES = "local-variables"
+LAST_BUILDS = "last-builds"  # {dataset: {jobId, buildStartTime, ...}}: written by jobs, read by dataset info
 OBJECT_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$")
 
 
@@ -153,6 +157,10 @@ class Project:
     def dataset_data_dir(self, dataset: str) -> Path:
         """Where a dataset's data lives (outside git, as in DSS's managed datasets and uploads)."""
         return self.state_dir / "datasets" / dataset
+
+    def dataset_data_file(self, dataset: str) -> Path:
+        """The file holding a dataset's rows (CSV with a header line)."""
+        return self.dataset_data_dir(dataset) / DATA_FILE
 
     def read_state(self, name: str, default=None):
         return read_json(self.state_dir / f"{name}.json", default)
