@@ -4,7 +4,8 @@
 2. the Pulumi program's offline plan against it: the GitHub state it declares;
 3. a local stand-in for that GitHub (bare repositories) and the declared onboarding applied: DSS pushes dev;
 4. the generated workflows' runs for CHURN with the deploy script: PR → staging, merge → prod (same bundle),
-   then a breaking change whose PR run fails on staging while prod keeps the tested bundle.
+   then a breaking change whose PR run fails on staging while prod keeps the tested bundle;
+5. the fleet at a glance (``python -m dss_deploy status``): what runs where, what is unhealthy or untested.
 Everything lives under ``.demo/`` and is rebuilt on each run.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dss_emulator.seeding import SeedError
 from dss_emulator.server import EmulatorServer
 
 from .cluster import ROOT, demo_config, show_cluster, table
+from .fleet import show_fleet
 from .github import create_repository, onboard_projects, run_plan
 from .pipeline import Stage, run_pipeline
 
@@ -55,6 +57,10 @@ def run(server: EmulatorServer) -> None:
     print(table(["run", "commit", "stage", "exit", "active on staging", "active on prod"], rows))
     print("\nThe breaking change failed on staging (exit 6 = tests failed); prod still runs the bundle the first "
           "pull request tested.")
+
+    section("5. The fleet at a glance (the daily fleet report's table; the page is .demo/fleet.html)")
+    if show_fleet(plan, design, WORK) != 0:
+        raise RuntimeError("the fleet status command failed; see its output above")
 
 
 def main() -> int:
