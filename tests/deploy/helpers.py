@@ -14,6 +14,9 @@ from components.workflow_files import WorkflowContext, project_workflow_files, s
 from ..emulator.git_helpers import GIT_ENV  # noqa: F401 (re-exported to the deploy tests)
 from ..emulator.git_helpers import run_git as git
 
+DEPLOY_DIR = Path(__file__).resolve().parents[2] / "deploy"
+"""Where the composite action runs the deploy script from (its PYTHONPATH)."""
+
 
 def commit_files(work: Path, files: dict[str, str], message: str, push_to: str | None = "master") -> str:
     for rel, content in files.items():
