@@ -12,6 +12,7 @@ from .bundles.models import BundlesBackend
 from .config import InstanceConfig
 from .core.auth import KeyStore
 from .core.faults import RouteFaults
+from .core.served import ServedRoutes
 from .deployer.models import DeployerBackend
 from .futures.models import FuturesBackend
 from .jobs.models import JobsBackend
@@ -40,6 +41,7 @@ class Instance:
         self.peer_lookup = peer_lookup  # instance name -> (url, admin key), for infras in the same process
         self.errors: list[str] = []
         self.route_faults = RouteFaults()
+        self.served = ServedRoutes()  # open recordings of the routes served; not emptied by reset()
         self.remote_policy = RemotePolicy(local_remote_roots, Path(data_dir))
         self._reset_lock = threading.Lock()
         self._build()

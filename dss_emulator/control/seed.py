@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .. import samples
 from ..core.context import RequestContext
+from ..core.evidence import control
 from ..core.exceptions import AlreadyExists, invalid
 from ..core.routing import RouteTable
 from ..core.storage import write_bytes
@@ -33,10 +34,9 @@ def _int_field(body: dict, name: str, default: int | None, low: int, high: int) 
     return value
 
 
-@routes.route("POST", "/seed")
+@routes.route("POST", "/seed", access="global-admin", evidence=control("create the sample or synthetic content"))
 def seed(ctx: RequestContext):
     """Seed this instance; answers what was created and what already existed."""
-    ctx.require_admin()
     body = ctx.json_object()
     unknown = sorted(set(body) - {"sample", "synthetic", "offset"})
     if unknown:
