@@ -21,10 +21,10 @@ test: lint
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	$(PY) bench/emulator.py
-	$(PY) bench/deploy.py
-	$(PY) bench/program.py
-	$(PY) bench/fleet.py
+	$(PY) -m bench.emulator
+	$(PY) -m bench.deploy
+	$(PY) -m bench.program
+	PYTHONPATH=deploy $(PY) -m bench.fleet
 
 clean:
 	rm -rf $(VENV) .dss-emulator .demo
