@@ -16,7 +16,6 @@ from ..core.evidence import control
 from ..core.exceptions import AlreadyExists, invalid
 from ..core.routing import RouteTable
 from ..core.storage import write_bytes
-from ..objects.datasets import DATA_FILE
 
 if TYPE_CHECKING:
     from ..instance import Instance
@@ -65,7 +64,7 @@ def seed_samples(instance: Instance) -> dict:
             projects.append({"key": sample.key, "created": False, "summary": samples.describe(sample)})
             continue
         for name, (_, data) in sample.uploads.items():
-            write_bytes(project.dataset_data_dir(name) / DATA_FILE, data.encode())
+            write_bytes(project.dataset_data_file(name), data.encode())
         projects.append({"key": sample.key, "created": True, "summary": samples.describe(sample)})
     dev = instance.role == "design"
     try:

@@ -6,9 +6,9 @@ show only what the key may read. Writes need an admin key.
 """
 from __future__ import annotations
 
-from ..bundles.common import info_messages, message
 from ..core.context import RequestContext
 from ..core.evidence import client
+from ..core.messages import info_messages, message
 from ..core.routing import Raw, RouteTable
 from .models import DeployerBackend
 from .testing import testing_status
@@ -289,7 +289,7 @@ def get_governance_status(ctx: RequestContext, dep_id: str):
                                   f"Govern node")])
 
 
-@routes.route("GET", "/deployments/{dep_id}/testing-status", access="any-key",
+@routes.route("GET", "/deployments/{dep_id}/testing-status", access="object-read",
               evidence=client("dss/projectdeployer.py", "DSSProjectDeployerDeployment.get_testing_status",
                               "EV-S02", "EV-S03"))
 def get_testing_status(ctx: RequestContext, dep_id: str):

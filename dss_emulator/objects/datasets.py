@@ -7,16 +7,16 @@ import re
 import shutil
 from typing import TYPE_CHECKING
 
-from ..core.exceptions import AlreadyExists, invalid
-from ..projects.models import Project
+from ..core.exceptions import invalid
+from ..projects.models import DATA_FILE, LAST_BUILDS, Project
 from ..runtime.dataiku._csvio import infer_schema
 from . import shapes
+from .exceptions import DatasetAlreadyExists, NotAnUploadedDataset, UnknownColumns
 
 if TYPE_CHECKING:
     from ..instance import Instance
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_]{1,200}$")
-DATA_FILE = "data.csv"
 _WIRE_ONLY = ("name", "projectKey")
 
 
@@ -92,10 +92,10 @@ class DatasetsBackend:
     def info(self, pk: str, name: str) -> dict:
         """Settings plus what DSS knows of the data: its size, and the last build (state ``last-builds``)."""
         project = self.instance.projects.get(pk)
-        data_file = project.dataset_data_dir(name) / DATA_FILE
+        data_file = project.dataset_data_file(name)
         info = {"dataset": self.settings(pk, name), "hasData": data_file.is_file(),
                 "dataSizeBytes": data_file.stat().st_size if data_file.is_file() else 0}
-        last_build = (project.read_state("last-builds", {}) or {}).get(name)
+        last_build = (project.read_state(LAST_BUILDS, {}) or {}).get(name)
         if last_build:
             info["lastBuild"] = last_build
         return info
@@ -103,7 +103,7 @@ class DatasetsBackend:
     def uploaded_files(self, pk: str, name: str) -> list[dict]:
         project = self.instance.projects.get(pk)
         self._uploaded(project, name)
-        data_file = project.dataset_data_dir(name) / DATA_FILE
+        data_file = project.dataset_data_file(name)
         if not data_file.is_file():
             return []
         stat = data_file.stat()
@@ -113,7 +113,7 @@ class DatasetsBackend:
         """The data as the client's ``iter_rows`` reads it: tab-separated, no header, in schema column order."""
         project = self.instance.projects.get(pk)
         schema = [c["name"] for c in self._file(project, name).get("schema", {}).get("columns", [])]
-        data_file = project.dataset_data_dir(name) / DATA_FILE
+        data_file = project.dataset_data_file(name)
         if not data_file.is_file():
             return ""
         with data_file.open(newline="", encoding="utf-8") as fh:
@@ -123,7 +123,7 @@ class DatasetsBackend:
         order = wanted or schema or header
         unknown = [c for c in (wanted or []) if c not in header]
         if unknown:
-            raise invalid(f"Unknown column(s) in dataset {pk}.{name}: {', '.join(unknown)}")
+            raise UnknownColumns(pk, name, unknown)
         positions = [header.index(c) if c in header else None for c in order]
         out = io.StringIO()
         writer = csv.writer(out, delimiter="\t", quotechar='"', doublequote=True, lineterminator="\n")
@@ -142,7 +142,7 @@ class DatasetsBackend:
     def _create(self, project: Project, name: str, data: dict, login: str) -> None:
         with project.lock:
             if name in project.object_names("datasets"):
-                raise AlreadyExists(f"Dataset {project.key}.{name} already exists")
+                raise DatasetAlreadyExists(project.key, name)
             project.save_files({f"datasets/{name}.json": data}, f"Created dataset {project.key}.{name}", login)
 
     def create(self, pk: str, body: dict, login: str) -> str:
@@ -226,9 +226,7 @@ class DatasetsBackend:
     def _uploaded(self, project: Project, name: str) -> dict:
         data = self._file(project, name)
         if data.get("type") != "UploadedFiles":
-            raise invalid(f"Dataset {project.key}.{name} is not an uploaded files dataset",
-                          f"dataset {name} has type {data.get('type')}, files can only be added to "
-                          f"UploadedFiles datasets")
+            raise NotAnUploadedDataset(project.key, name, data.get("type"))
         return data
 
     def upload(self, pk: str, name: str, filename: str, content: bytes, login: str) -> None:
@@ -243,7 +241,7 @@ class DatasetsBackend:
             raise invalid(f"Invalid uploaded file {filename!r}: empty, a CSV file with a header row is needed")
         with project.lock:
             old = self._uploaded(project, name)
-            target = project.dataset_data_dir(name) / DATA_FILE
+            target = project.dataset_data_file(name)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
             if not old.get("schema", {}).get("columns"):

@@ -8,6 +8,7 @@ from ..core.evidence import client
 from ..core.exceptions import InvalidArgument
 from ..core.routing import Raw, RouteTable
 from . import file_shapes, layout
+from .models import LOCAL_VARIABLES
 
 routes = RouteTable()
 
@@ -156,7 +157,7 @@ def set_permissions(ctx: RequestContext, pk: str):
               evidence=client("dss/project.py", "DSSProject.get_variables"))
 def get_variables(ctx: RequestContext, pk: str):
     project = ctx.instance.projects.get(pk)
-    return {"standard": project.read("variables.json") or {}, "local": project.read_state("local-variables", {})}
+    return {"standard": project.read("variables.json") or {}, "local": project.read_state(LOCAL_VARIABLES, {})}
 
 
 @routes.route("PUT", "/projects/{pk}/variables", access="write",
@@ -167,5 +168,5 @@ def set_variables(ctx: RequestContext, pk: str):
         if not isinstance(body.get(part), dict):
             raise InvalidArgument(f"Invalid variables: {part} must be an object", f"got {body.get(part)!r}")
     project = ctx.instance.projects.get(pk)
-    project.write_state("local-variables", body["local"])
+    project.write_state(LOCAL_VARIABLES, body["local"])
     project.write("variables.json", body["standard"], f"Updated variables of project {pk}")
