@@ -10,10 +10,10 @@ import functools
 import pytest
 
 from components.existing_repositories import ExistingRepositoryError
-from components.mocks import GET_REPOSITORY, MockRun, ProgramMocks, RecordingMonitor, run_mocked
-from components.plan import render_text, to_document
 from components.program import design_client, run_program
 from components.repository_parts import ADOPTION_IGNORED
+from gitops_plan.mocks import GET_REPOSITORY, MockRun, ProgramMocks, RecordingMonitor, run_mocked
+from gitops_plan.plan import render_text, to_document
 
 from .conftest import create_projects
 from .schema_check import schema_problems
