@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from components.discovery import ProjectFilter, discover
 from components.dss_remote import DssGitRemoteProvider
-
 from dss_emulator.coverage import invented_among
 from dss_emulator.urls import all_routes
 
