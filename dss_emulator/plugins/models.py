@@ -14,7 +14,6 @@ import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..core.exceptions import invalid
 from ..core.gitcmd import git
@@ -22,9 +21,6 @@ from ..core.storage import read_json, write_json
 from ..projects import recovery
 from ..projects.models import write_file
 from .exceptions import InvalidPluginFilePath, NotADevPlugin, PluginAlreadyExists, PluginFileNotFound, PluginNotFound
-
-if TYPE_CHECKING:
-    from ..instance import Instance
 
 PLUGIN_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 
@@ -58,8 +54,9 @@ class Plugin:
 class PluginsBackend:
     """Installed and development plugins; development plugins are committed git repositories."""
 
-    def __init__(self, instance: Instance):
-        self.root = instance.root / "plugins"
+    def __init__(self, root: Path):
+        """``root``: the instance's data directory (plugins live in its ``plugins`` folder)."""
+        self.root = root / "plugins"
         self._building = self.root / ".building"  # plugins are built here, then renamed into place
         shutil.rmtree(self._building, ignore_errors=True)  # what a crash during an install left
         self._lock = threading.Lock()
