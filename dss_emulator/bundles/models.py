@@ -92,7 +92,8 @@ class ExportedBundles:
                 "exportedWithPlugins": [],
             }
             manifest = build_archive(project.tree, commit, self.archives / project.key / f"{bundle_id}.zip",
-                                     manifest, lambda name: project.dataset_data_dir(name) / "data.csv")
+                                     manifest, lambda name: project.dataset_data_dir(name) / "data.csv",
+                                     self.instance.connections.type_of)
             if self.tag_bundles:
                 tag_export(project.tree, project.key, bundle_id, commit, login)
             record = {"bundleId": bundle_id, "state": "BUILT", "typeBadges": [], "exportManifest": manifest}

@@ -85,16 +85,20 @@ def import_from_stream(ctx: RequestContext, pk: str):
 
 @routes.route("POST", "/projects/{pk}/bundles/imported/{bid}/actions/preload")
 def preload(ctx: RequestContext, pk: str, bid: str):
+    """Body key ``remapping`` is invented: the emulated Deployer's channel for its connection remapping (real DSS
+    passes it through its internal deployer protocol); dataikuapi's ``preload_bundle`` sends no body."""
     ctx.require_project(pk, "admin")
-    return ctx.instance.bundles.imported.preload(ctx.instance.projects.get(pk), bid)
+    return ctx.instance.bundles.imported.preload(ctx.instance.projects.get(pk), bid,
+                                                 ctx.json_object().get("remapping"))
 
 
 @routes.route("POST", "/projects/{pk}/bundles/imported/{bid}/actions/activate")
 def activate(ctx: RequestContext, pk: str, bid: str):
+    """``scenariosActiveOnActivation`` as dataikuapi sends it; ``remapping`` as for :func:`preload` (invented)."""
     ctx.require_project(pk, "admin")
     body = ctx.json_object()
     return ctx.instance.bundles.imported.activate(ctx.instance.projects.get(pk), bid, ctx.login,
-                                                  body.get("scenariosActiveOnActivation"))
+                                                  body.get("scenariosActiveOnActivation"), body.get("remapping"))
 
 
 @routes.route("DELETE", "/projects/{pk}/bundles/imported/{bid}")

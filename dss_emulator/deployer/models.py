@@ -7,13 +7,14 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+from ..bundles.automation import connection_remapping
 from ..bundles.common import check_bundle_id, message, now_ms
 from ..core.exceptions import AlreadyExists, BadRequest, Conflict, DSSError, InvalidArgument, NotFound
 from ..core.storage import read_json, write_json
 from ..futures.models import Future
 from .infras import Infras
 from .projects import PublishedProjects, check_published_key
-from .updates import UpdateFaults, probe, run_update
+from .updates import UpdateFaults, effective_remapping, probe, run_update
 
 if TYPE_CHECKING:
     from ..instance import Instance
@@ -110,6 +111,10 @@ class Deployments:
                 if field in body and not isinstance(body[field], kind):
                     raise InvalidArgument(f"Invalid {field}: {body[field]!r} ({field} must be a {kind.__name__})")
             settings = dict(dep["settings"], **body)
+            container = settings.get("bundleContainerSettings")
+            if not isinstance(container, dict):
+                raise InvalidArgument(f"Invalid bundleContainerSettings: {container!r} (expected an object)")
+            connection_remapping(container.get("remapping"))
             self._check_target(settings, dep_id)
             dep["settings"] = settings
             dep["lastModifiedBy"] = login
@@ -170,8 +175,10 @@ class Deployments:
                 raise DSSError(injected)
             archive = self.projects.archive_path(settings["publishedProjectKey"], settings["bundleId"])
             package = self.projects.package(settings["publishedProjectKey"], settings["bundleId"])
+            remapping = effective_remapping(self.infras.remapping(settings["infraId"]),
+                                            (settings.get("bundleContainerSettings") or {}).get("remapping"))
             result = run_update(self.infras.target(settings["infraId"]), settings, archive,
-                                package["designNodeInfo"]["projectKey"], log)
+                                package["designNodeInfo"]["projectKey"], remapping, log)
         except Exception as error:
             text = error.message if isinstance(error, DSSError) else f"Internal emulator error: {error}"
             log(f"Update failed: {text}")

@@ -67,9 +67,19 @@ def _report_lines(what: str, report: dict | None) -> list[str]:
     return [f"{what}: {m.get('severity')} {m.get('code')}: {m.get('message')}" for m in messages]
 
 
-def run_update(target: tuple[str, str], settings: dict, archive: Path, bundle_project_key: str,
+def effective_remapping(infra: dict | None, deployment: dict | None) -> dict:
+    """Infra-level connection remapping overridden by the deployment's, per source (EV-C02, EV-C03: deployment-level
+    remappings take precedence; applying the infra's at each update is DSS 13.5's option, taken as on: inferred)."""
+    merged = {e["source"]: e for e in (infra or {}).get("connections") or []}
+    merged.update({e["source"]: e for e in (deployment or {}).get("connections") or []})
+    return {"connections": [{"source": s, "target": e["target"]} for s, e in sorted(merged.items())]}
+
+
+def run_update(target: tuple[str, str], settings: dict, archive: Path, bundle_project_key: str, remapping: dict,
                log: Callable[[str], None]) -> dict:
-    """Deploy ``settings['bundleId']`` (archive at ``archive``) to the node at ``target``; return a report."""
+    """Deploy ``settings['bundleId']`` (archive at ``archive``) to the node at ``target`` with the connection
+    ``remapping``; return a report. The remapping travels in the preload and activate bodies (see
+    ``bundles/responses.py``: an emulator-internal channel)."""
     url, api_key = target
     bundle_id = settings["bundleId"]
     project_key = settings["deployedProjectKey"]
@@ -93,11 +103,16 @@ def run_update(target: tuple[str, str], settings: dict, archive: Path, bundle_pr
             log(f"Importing bundle {bundle_id} into project {project_key}")
             with archive.open("rb") as fp:
                 project.import_bundle_from_stream(fp)
+        actions = f"/projects/{project_key}/bundles/imported/{bundle_id}/actions"
+        for entry in remapping["connections"]:
+            log(f"Connection {entry['source']} is remapped to {entry['target']}")
         log(f"Preloading bundle {bundle_id}")
-        for line in _report_lines("preload", project.preload_bundle(bundle_id)):
+        preload = client._perform_json("POST", f"{actions}/preload", body={"remapping": remapping})
+        for line in _report_lines("preload", preload):
             log(line)
         log(f"Activating bundle {bundle_id}")
-        report = project.activate_bundle(bundle_id, scenarios_to_enable=settings.get("scenariosToActivate") or None)
+        report = client._perform_json("POST", f"{actions}/activate", body={
+            "scenariosActiveOnActivation": settings.get("scenariosToActivate") or None, "remapping": remapping})
         for line in _report_lines("activation", report):
             log(line)
         local = settings.get("localVariables") or {}
