@@ -24,12 +24,13 @@ from pathlib import Path
 
 import pulumi
 import pulumi_github as github
+from dataikuapi import DSSClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from components.discovery import DssProject, ProjectFilter, discover, record_requests  # noqa: E402
 from components.mocks import MockRun, run_mocked  # noqa: E402
-from components.program import dss_client, environment_specs, run_program, shared_variables  # noqa: E402
+from components.program import design_client, environment_specs, run_program, shared_variables  # noqa: E402
 from components.settings import Settings, parse_settings  # noqa: E402
 from components.workflow_files import PR_STATUS_CHECK, WorkflowContext, project_workflow_files, starter_tests_py  # noqa: E402
 from dss_emulator.config import parse_config  # noqa: E402
@@ -120,7 +121,11 @@ def per_project(run: MockRun, key: str) -> dict[str, int]:
 def measure(side: str, dss: EmulatorHandle) -> dict:
     """One timed run of ``side`` ("program" or "bare") in this (fresh) process."""
     settings = settings_for(dss)
-    client = dss_client(settings)
+    with design_client(settings) as client:
+        return _measure(side, dss, settings, client)
+
+
+def _measure(side: str, dss: EmulatorHandle, settings: Settings, client: DSSClient) -> dict:
     sent = record_requests(client)
     if side == "bare":  # discovery and rendering are the program's work, not the bare loop's
         projects = list(discover(client, ProjectFilter(), True).projects)

@@ -36,9 +36,12 @@ from dataikuapi import DSSClient
 from dataikuapi.utils import DataikuException
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ResourceProvider, UpdateResult
 
+from .dss_connection import dss_client
+
 REMOTE = "origin"
 _INPUTS = ("project_key", "remote_url", "branch", "prod_branch", "design_url")
 _REPLACING = ("project_key", "design_url")  # another project: onboard it afresh
+_TLS_INPUTS = ("client_certificate", "ca_bundle")  # how to reach DSS, not what to do there: no diff on them
 
 
 class OnboardingError(Exception):
@@ -98,6 +101,8 @@ class DssGitRemoteProvider(ResourceProvider):
     def check(self, _olds: dict, news: dict) -> CheckResult:
         failures = [CheckFailure(name, f"{name} must be a non-empty string")
                     for name in (*_INPUTS, "api_key") if not isinstance(news.get(name), str) or not news.get(name)]
+        failures += [CheckFailure(name, f"{name} must be a PEM string or absent")
+                     for name in _TLS_INPUTS if not isinstance(news.get(name), str | None)]
         return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict, news: dict) -> DiffResult:
@@ -116,8 +121,10 @@ class DssGitRemoteProvider(ResourceProvider):
 
     @staticmethod
     def _apply(props: dict) -> dict:
-        client = DSSClient(props["design_url"], props["api_key"])
-        commit = onboard(client, props["project_key"], props["remote_url"], props["branch"], props["prod_branch"])
+        with dss_client(props["design_url"], props["api_key"], props.get("client_certificate"),
+                        props.get("ca_bundle")) as client:
+            commit = onboard(client, props["project_key"], props["remote_url"], props["branch"],
+                             props["prod_branch"])
         outs = {name: props[name] for name in _INPUTS}
         outs["pushed_commit"] = commit
         return outs
@@ -133,6 +140,10 @@ class DssGitRemoteArgs:
     """The branch a new dev is rebased onto (it holds the generated files)."""
     design_url: str
     api_key: pulumi.Input[str]
+    client_certificate: pulumi.Input[str] | None = None
+    """PEM of the mTLS client certificate and its key (a secret), when DSS sits behind an mTLS proxy."""
+    ca_bundle: str | None = None
+    """PEM of the CAs DSS's certificate is checked against, instead of the system's."""
 
 
 class DssGitRemote(pulumi.dynamic.Resource):
@@ -146,5 +157,8 @@ class DssGitRemote(pulumi.dynamic.Resource):
     def __init__(self, name: str, args: DssGitRemoteArgs, opts: pulumi.ResourceOptions | None = None):
         props = {"project_key": args.project_key, "remote_url": args.remote_url, "branch": args.branch,
                  "prod_branch": args.prod_branch, "design_url": args.design_url,
-                 "api_key": pulumi.Output.secret(args.api_key), "pushed_commit": None}
+                 "api_key": pulumi.Output.secret(args.api_key), "ca_bundle": args.ca_bundle,
+                 "client_certificate": None if args.client_certificate is None
+                 else pulumi.Output.secret(args.client_certificate),
+                 "pushed_commit": None}
         super().__init__(DssGitRemoteProvider(), name, props, opts)

@@ -28,7 +28,7 @@ import yaml
 from . import settings as settings_module
 from .discovery import record_requests
 from .mocks import MockRun, run_mocked
-from .program import dss_client, run_program
+from .program import design_client, run_program
 from .settings import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,10 +86,10 @@ def _env_name(project: str, key: str) -> str:
 
 def plan(settings: settings_module.Settings, previous: dict | None = None) -> tuple[MockRun, list[str]]:
     """Run the program under mocks; return what it declared and the DSS requests discovery made."""
-    client = dss_client(settings)
-    sent = record_requests(client)
-    run = run_mocked(functools.partial(run_program, settings, client), owner=settings.owner,
-                     previous_outputs=(previous or {}).get("outputs"))
+    with design_client(settings) as client:
+        sent = record_requests(client)
+        run = run_mocked(functools.partial(run_program, settings, client), owner=settings.owner,
+                         previous_outputs=(previous or {}).get("outputs"))
     return run, sent
 
 

@@ -5,15 +5,18 @@ Pulumi mocks. Nothing here reads configuration: it all comes in through :class:`
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 import pulumi
 import pulumi_github as github
 from dataikuapi import DSSClient
+from pydantic import SecretStr
 
 from . import deletion_guard, naming
 from . import repository_parts as parts
 from .discovery import DssPlugin, DssProject, ProjectFilter, discover
+from .dss_connection import dss_client
 from .dss_remote import DssGitRemoteArgs
 from .plugin_repository import PluginRepository, PluginRepositoryArgs
 from .project_repository import ProjectRepository, ProjectRepositoryArgs
@@ -28,9 +31,16 @@ from .workflow_files import (
 )
 
 
-def dss_client(settings: Settings) -> DSSClient:
-    """The design-node client discovery and onboarding use."""
-    return DSSClient(settings.design_url, settings.design_api_key.get_secret_value())
+@contextmanager
+def design_client(settings: Settings) -> Iterator[DSSClient]:
+    """The design-node client discovery uses (the mTLS certificate and CA bundle on disk while it is open)."""
+    with dss_client(settings.design_url, settings.design_api_key.get_secret_value(),
+                    _secret_or_none(settings.client_certificate), settings.ca_bundle or None) as client:
+        yield client
+
+
+def _secret_or_none(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
 
 
 async def run_program(settings: Settings, client: DSSClient | None = None) -> dict[str, pulumi.Input]:
@@ -39,17 +49,23 @@ async def run_program(settings: Settings, client: DSSClient | None = None) -> di
     Everything that can fail runs before the first managed resource is declared: discovery, naming, rendering
     the workflows, and the deletion guard (which reads the last outputs through a StackReference).
     """
-    inventory = discover(client or dss_client(settings),
-                         ProjectFilter(settings.include_projects, settings.exclude_projects, settings.required_tags,
-                                       settings.project_folder),
-                         settings.plugin_repositories)
+    project_filter = ProjectFilter(settings.include_projects, settings.exclude_projects, settings.required_tags,
+                                   settings.project_folder)
+    if client is None:
+        with design_client(settings) as own:
+            inventory = discover(own, project_filter, settings.plugin_repositories)
+    else:
+        inventory = discover(client, project_filter, settings.plugin_repositories)
     names = naming.repository_names([p.key for p in inventory.projects], [p.id for p in inventory.plugins],
                                     settings.repository_name_template, settings.plugin_repository_name_template)
     policy = parts.RepositoryPolicy(settings.visibility, settings.archive_on_destroy, settings.dev_branch,
                                     settings.prod_branch, settings.required_approvals, settings.team_grants)
     environments = environment_specs(settings)
     design_key = pulumi.Output.secret(settings.design_api_key.get_secret_value())
-    project_args = {p.key: _project_args(settings, policy, environments, design_key, p, names.projects[p.key])
+    certificate = _secret_or_none(settings.client_certificate)
+    onboarding_certificate = pulumi.Output.secret(certificate) if certificate else None
+    project_args = {p.key: _project_args(settings, policy, environments, design_key, onboarding_certificate, p,
+                                         names.projects[p.key])
                     for p in inventory.projects}
     plugin_args = {p.id: _plugin_args(settings, policy, p, names.plugins[p.id]) for p in inventory.plugins}
     desired = deletion_guard.Managed(projects=names.projects, plugins=names.plugins)
@@ -124,7 +140,8 @@ def _organization_variables(settings: Settings, opts: pulumi.ResourceOptions) ->
 
 
 def _project_args(settings: Settings, policy: parts.RepositoryPolicy, environments: tuple[parts.EnvironmentSpec, ...],
-                  design_key: pulumi.Output[str], project: DssProject, repository: str) -> ProjectRepositoryArgs:
+                  design_key: pulumi.Output[str], client_certificate: pulumi.Output[str] | None,
+                  project: DssProject, repository: str) -> ProjectRepositoryArgs:
     ctx = _workflow_context(settings, project.key, repository)
     variables = shared_variables(settings) if settings.variable_scope == "repository" else {}
     summary = f": {project.short_desc or project.name}" if (project.short_desc or project.name) != project.key else ""
@@ -137,7 +154,7 @@ def _project_args(settings: Settings, policy: parts.RepositoryPolicy, environmen
             project_key=project.key, remote_url=naming.remote_url(settings.git_remote_url_template, settings.owner,
                                                                   repository),
             branch=settings.dev_branch, prod_branch=settings.prod_branch, design_url=settings.design_url,
-            api_key=design_key))
+            api_key=design_key, client_certificate=client_certificate, ca_bundle=settings.ca_bundle or None))
 
 
 def _plugin_args(settings: Settings, policy: parts.RepositoryPolicy, plugin: DssPlugin,

@@ -54,13 +54,15 @@ class ProjectRepository(pulumi.ComponentResource):
         default, written = parts.prod_and_files(name, repo, args.policy, files, self)
         on_prod = written[-1] if written else default
         parts.protect_prod(name, repo, args.policy, args.status_check, on_prod, self)
-        parts.team_access(name, repo, args.policy, self)
+        grants = parts.team_access(name, repo, args.policy, self)
         parts.repository_variables(name, repo, args.variables, self)
         for spec in args.environments:
             parts.environment(name, repo, spec, self)
-        if args.onboarding is not None:  # after the last file: dev is rebased onto a prod that holds them all
-            DssGitRemote(f"{name}-dss-remote", args.onboarding, opts=pulumi.ResourceOptions(parent=self,
-                                                                                           depends_on=[on_prod]))
+        if args.onboarding is not None:
+            # after the last file (dev is rebased onto a prod that holds them all) and the team grants (one of them
+            # may be what lets DSS's machine user push)
+            DssGitRemote(f"{name}-dss-remote", args.onboarding,
+                         opts=pulumi.ResourceOptions(parent=self, depends_on=[on_prod, *grants]))
         self.repository_name = repo.name
         self.html_url = repo.html_url
         self.register_outputs({"repository_name": self.repository_name, "html_url": self.html_url})

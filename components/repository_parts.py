@@ -68,9 +68,13 @@ def repository(prefix: str, name: str, description: str, topics: Sequence[str], 
 
 def prod_and_files(prefix: str, repo: github.Repository, policy: RepositoryPolicy, files: Sequence[ManagedFile],
                    parent: pulumi.Resource) -> tuple[github.BranchDefault, list[github.RepositoryFile]]:
-    """prod as default branch (auto_init's ``main`` renamed), then the files written in sequence on it."""
+    """prod as default branch (auto_init's ``main`` renamed), then the files written in sequence on it.
+
+    GitHub finishes a rename in the background: ``wait_for_rename`` makes the provider wait until prod exists, so
+    the first file write cannot hit a missing branch.
+    """
     default = github.BranchDefault(f"{prefix}-prod-branch", repository=repo.name, branch=policy.prod_branch,
-                                   rename=True, opts=pulumi.ResourceOptions(parent=parent))
+                                   rename=True, wait_for_rename=True, opts=pulumi.ResourceOptions(parent=parent))
     written: list[github.RepositoryFile] = []
     previous: pulumi.Resource = default
     for managed in files:
@@ -88,10 +92,13 @@ def prod_and_files(prefix: str, repo: github.Repository, policy: RepositoryPolic
 
 def dev_from_prod(prefix: str, repo: github.Repository, policy: RepositoryPolicy, after: pulumi.Resource,
                   parent: pulumi.Resource) -> github.Branch:
-    """dev created from prod once ``after`` (the last file written on prod) exists (plugin repositories)."""
+    """dev created from prod once ``after`` (the last file written on prod) exists (plugin repositories).
+
+    Retained on delete: removing the plugin archives its repository with dev (its unmerged work) still there.
+    """
     return github.Branch(f"{prefix}-dev-branch", repository=repo.name, branch=policy.dev_branch,
                          source_branch=policy.prod_branch,
-                         opts=pulumi.ResourceOptions(parent=parent, depends_on=[after]))
+                         opts=pulumi.ResourceOptions(parent=parent, depends_on=[after], retain_on_delete=True))
 
 
 def protect_prod(prefix: str, repo: github.Repository, policy: RepositoryPolicy, status_check: str,
@@ -114,10 +121,13 @@ def protect_prod(prefix: str, repo: github.Repository, policy: RepositoryPolicy,
 
 def team_access(prefix: str, repo: github.Repository, policy: RepositoryPolicy,
                 parent: pulumi.Resource) -> list[github.TeamRepository]:
-    """One additive grant per configured team (numeric ids: a slug would make Pulumi revoke and re-grant)."""
+    """One additive grant per configured team (numeric ids: a slug would make Pulumi revoke and re-grant).
+
+    Retained on delete: the teams keep reading the archived repository of a removed project.
+    """
     return [github.TeamRepository(f"{prefix}-team-{grant.team_id}", team_id=str(grant.team_id),
                                   repository=repo.name, permission=grant.permission,
-                                  opts=pulumi.ResourceOptions(parent=parent))
+                                  opts=pulumi.ResourceOptions(parent=parent, retain_on_delete=True))
             for grant in policy.teams]
 
 

@@ -70,6 +70,7 @@ _REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 _BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,199}")
 _GLOB = re.compile(r"[A-Za-z0-9_*?\[\]!-]+")
 _PERMISSIONS = ("pull", "triage", "push", "maintain", "admin")
+_PUSH_PERMISSIONS = _PERMISSIONS[2:]
 
 
 def _http_url(value: str) -> str:
@@ -157,6 +158,12 @@ def _certificate(value: SecretStr | None) -> SecretStr | None:
     return value
 
 
+def _ca_bundle(value: str) -> str:
+    if value.strip() and ("-----BEGIN CERTIFICATE-----" not in value or "-----END CERTIFICATE-----" not in value):
+        raise ValueError("must be PEM certificates (-----BEGIN CERTIFICATE----- ...), not a path")
+    return value.strip()
+
+
 def _secret(value: SecretStr) -> SecretStr:
     if not value.get_secret_value().strip():
         raise ValueError("must not be empty")
@@ -240,12 +247,14 @@ class Settings(BaseModel):
     production_reviewer_users: tuple[GitHubId, ...]
     production_reviewer_teams: tuple[GitHubId, ...]
     teams: tuple[Annotated[str, AfterValidator(_team_spec)], ...]
+    dss_push_team: int
     archive_on_destroy: bool
     max_deletions_per_run: int
     plugin_repositories: bool
     deploy_action_repository: Annotated[str, AfterValidator(_action_repository)]
     deploy_action_ref: Annotated[str, AfterValidator(_sha)]
     client_certificate: Annotated[SecretStr | None, AfterValidator(_certificate)]
+    ca_bundle: Annotated[str, AfterValidator(_ca_bundle)]
     git_remote_url_template: Annotated[str, AfterValidator(_remote_template)]
     variable_scope: Literal["repository", "organization"]
 
@@ -278,6 +287,17 @@ class Settings(BaseModel):
                              "ids together")
         return value
 
+    @field_validator("dss_push_team")
+    @classmethod
+    def _push_team(cls, value: int, info: ValidationInfo) -> int:
+        if value < 0:
+            raise ValueError("must be a numeric team id, or 0 for none")
+        listed = [grant for grant in (_team(t) for t in info.data.get("teams", ())) if grant.team_id == value]
+        if listed and listed[0].permission not in _PUSH_PERMISSIONS:
+            raise ValueError(f"team {value} is in teams with {listed[0].permission!r}, but DSS pushes as it: "
+                             f"give it {' / '.join(_PUSH_PERMISSIONS)} there")
+        return value
+
     @field_validator("max_deletions_per_run")
     @classmethod
     def _non_negative(cls, value: int) -> int:
@@ -297,7 +317,11 @@ class Settings(BaseModel):
 
     @property
     def team_grants(self) -> tuple[TeamGrant, ...]:
-        return tuple(_team(t) for t in self.teams)
+        """The configured teams, plus push for DSS's team (:attr:`dss_push_team`) when ``teams`` lacks it."""
+        grants = tuple(_team(t) for t in self.teams)
+        if self.dss_push_team and all(g.team_id != self.dss_push_team for g in grants):
+            grants += (TeamGrant(self.dss_push_team, "push"),)
+        return grants
 
     @property
     def deploy_action(self) -> str:

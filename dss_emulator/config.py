@@ -34,6 +34,16 @@ class InfraConfig(_Strict):
         return self
 
 
+class TlsConfig(_Strict):
+    """HTTPS in front of an instance, standing for the TLS / mTLS reverse proxy a DSS node sits behind (a transport
+    choice of the operator, not a DSS behaviour): with ``client_ca`` every client must present a certificate signed
+    by it, else the TLS handshake fails."""
+
+    certfile: Path
+    keyfile: Path
+    client_ca: Path | None = None
+
+
 class InstanceConfig(_Strict):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_-]+$")
     role: Literal["design", "automation"] = "design"
@@ -41,6 +51,7 @@ class InstanceConfig(_Strict):
     host: str = "127.0.0.1"
     admin_key: str = Field(min_length=8)
     infras: tuple[InfraConfig, ...] = ()
+    tls: TlsConfig | None = None
 
     @model_validator(mode="after")
     def _infras_on_design_only(self):

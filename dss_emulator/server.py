@@ -3,14 +3,25 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 import threading
 
 import uvicorn
 
-from .config import ServeConfig
+from .config import ServeConfig, TlsConfig
 from .core.app import build_app
 from .instance import Instance
 from .urls import all_routes
+
+
+def _tls_options(tls: TlsConfig | None) -> dict:
+    """uvicorn's SSL options: HTTPS with the instance's certificate; client certificates required with a CA."""
+    if tls is None:
+        return {}
+    options = {"ssl_certfile": str(tls.certfile), "ssl_keyfile": str(tls.keyfile)}
+    if tls.client_ca is not None:
+        options.update(ssl_ca_certs=str(tls.client_ca), ssl_cert_reqs=ssl.CERT_REQUIRED)
+    return options
 
 
 class EmulatorServer:
@@ -52,10 +63,10 @@ class EmulatorServer:
                               f"{exc.strerror}") from None
             sock.listen(128)
             host, port = sock.getsockname()[:2]
-            inst.url = f"http://{host}:{port}"
+            inst.url = f"{'https' if inst.config.tls else 'http'}://{host}:{port}"
             sockets.append(sock)
             cfg = uvicorn.Config(build_app(inst, routes), log_level="warning", access_log=False,
-                                 timeout_graceful_shutdown=2, lifespan="off")
+                                 timeout_graceful_shutdown=2, lifespan="off", **_tls_options(inst.config.tls))
             self._servers.append(uvicorn.Server(cfg))
         self._thread = threading.Thread(target=self._run, args=(sockets,), name="dss-emulator", daemon=True)
         self._thread.start()

@@ -7,7 +7,7 @@ import pytest
 
 from components.discovery import record_requests
 from components.mocks import MockRun, run_mocked
-from components.program import dss_client, run_program
+from components.program import design_client, run_program
 from components.settings import Settings, parse_settings
 
 SECRETS = {
@@ -49,11 +49,11 @@ class Runner:
         self.requests: list[str] = []
 
     def __call__(self, settings: Settings, previous: MockRun | dict | None = None) -> MockRun:
-        client = dss_client(settings)
-        self.requests = record_requests(client)
         outputs = previous.outputs if isinstance(previous, MockRun) else previous
-        return run_mocked(functools.partial(run_program, settings, client), owner=settings.owner,
-                          previous_outputs=outputs)
+        with design_client(settings) as client:
+            self.requests = record_requests(client)
+            return run_mocked(functools.partial(run_program, settings, client), owner=settings.owner,
+                              previous_outputs=outputs)
 
 
 @pytest.fixture
