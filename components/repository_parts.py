@@ -16,6 +16,7 @@ import pulumi
 import pulumi_github as github
 
 from .settings import TeamGrant
+from .workflow_files import PLATFORM_COMMIT_MARKER
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ def prod_and_files(prefix: str, repo: github.Repository, policy: RepositoryPolic
         written.append(github.RepositoryFile(
             f"{prefix}-file-{PurePosixPath(managed.path).name}", repository=repo.name, branch=default.branch,
             file=managed.path, content=managed.content, overwrite_on_create=managed.overwrite,
-            commit_message=f"dataiku-gitops: {'update' if managed.overwrite else 'add starter'} {managed.path}",
+            commit_message=f"{PLATFORM_COMMIT_MARKER} {'update' if managed.overwrite else 'add starter'} "
+                           f"{managed.path}",
             opts=pulumi.ResourceOptions(
                 parent=parent, depends_on=[previous],
                 ignore_changes=None if managed.overwrite else ["content", "commit_message", "overwrite_on_create"],

@@ -1,4 +1,5 @@
-"""Render the files the platform writes into each generated repository (see briefs/workflow-contract.md).
+"""Render the files the platform writes into each generated repository: one workflow per repository (its jobs
+keep their own triggers, environments, permissions and concurrency groups) and the starter tests.py.
 
 Templates live in `templates/` and use Jinja2 with `<< >>` / `<% %>` / `<# #>` delimiters, so GitHub's own
 `${{ ... }}` expressions pass through untouched. Every context value is validated before rendering: values are
@@ -7,11 +8,13 @@ written verbatim into YAML and Python, so anything outside a conservative charac
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import jinja2
+import yaml
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -20,9 +23,21 @@ PR_STATUS_CHECK = "dss-staging-tests"
 PLUGIN_STATUS_CHECK = "dss-plugin-check"
 """Status-check context of the plugin PR workflow (its job's `name:`); required on the prod branch."""
 
-CHECKOUT_ACTION = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"
-"""actions/checkout pinned by full commit SHA; CHECKOUT_VERSION is the tag that SHA is believed to be."""
-CHECKOUT_VERSION = "v4.2.2"
+PROJECT_WORKFLOW = ".github/workflows/dss.yml"
+PLUGIN_WORKFLOW = ".github/workflows/dss-plugin.yml"
+PLATFORM_COMMIT_MARKER = "dataiku-gitops:"
+"""Every commit the program makes starts with this; the release job skips such pushes (a starter tests.py is not a
+release), and pushes touching only .github/ start no run at all."""
+
+ACTION_PINS_FILE = TEMPLATES_DIR / "action-pins.yml"
+
+
+@functools.cache
+def action_pins() -> dict[str, str]:
+    """``owner/action`` → ``owner/action@<full sha> # <tag>`` from templates/action-pins.yml, the one place the
+    GitHub actions are pinned (this repository's workflows and deploy/action.yml are tested against it)."""
+    pins = yaml.safe_load(ACTION_PINS_FILE.read_text())
+    return {name: f"{name}@{pin['sha']} # {pin['version']}" for name, pin in pins.items()}
 
 _SHA = re.compile(r"[0-9a-f]{40}")
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
@@ -87,26 +102,19 @@ def _render(template: str, ctx: WorkflowContext) -> str:
         **asdict(ctx),
         pr_status_check=PR_STATUS_CHECK,
         plugin_status_check=PLUGIN_STATUS_CHECK,
-        checkout_action=CHECKOUT_ACTION,
-        checkout_version=CHECKOUT_VERSION,
+        platform_commit_marker=PLATFORM_COMMIT_MARKER,
+        pins=action_pins(),
     )
 
 
 def project_workflow_files(ctx: WorkflowContext) -> dict[str, str]:
-    """The workflows of a DSS project repository, path → content, in write order."""
-    return {
-        ".github/workflows/dss-pr.yml": _render("dss-pr.yml.j2", ctx),
-        ".github/workflows/dss-release.yml": _render("dss-release.yml.j2", ctx),
-        ".github/workflows/dss-rollback.yml": _render("dss-rollback.yml.j2", ctx),
-    }
+    """The workflow of a DSS project repository (PR check, release, manual rollback / redeploy), path → content."""
+    return {PROJECT_WORKFLOW: _render("dss.yml.j2", ctx)}
 
 
 def plugin_workflow_files(ctx: WorkflowContext) -> dict[str, str]:
-    """The workflows of a DSS plugin repository (release on the prod branch, and the PR check), path → content."""
-    return {
-        ".github/workflows/plugin-pr.yml": _render("plugin-pr.yml.j2", ctx),
-        ".github/workflows/plugin-release.yml": _render("plugin-release.yml.j2", ctx),
-    }
+    """The workflow of a DSS plugin repository (PR check, release on the prod branch), path → content."""
+    return {PLUGIN_WORKFLOW: _render("dss-plugin.yml.j2", ctx)}
 
 
 def starter_tests_py(ctx: WorkflowContext) -> str:

@@ -29,16 +29,16 @@ def _secrets_in(text: str, dss) -> list[str]:
 def test_plan_prints_each_projects_resources(plan_env, dss, capsys):
     assert main(plan_env) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Plan: 3 project and 1 plugin repositories, 65 resources; DSS "
+    assert out.startswith("Plan: 3 project and 1 plugin repositories, 58 resources; DSS "
                           f"{dss.url('design')} answered 2 discovery requests")
-    assert ("\nproject CHURN (19 resources)\n"
+    assert ("\nproject CHURN (17 resources)\n"
             "  Repository                  dss-churn (private, archive on destroy: True)") in out
     assert "  ActionsEnvironmentSecret    production secret DSS_DESIGN_API_KEY = [secret]" in out
     assert "  RepositoryFile              tests.py on prod (created if absent, never overwritten)" in out
     assert ("  DssGitRemote                DSS CHURN: remote git@github.com:dss-gitops-demo/dss-churn.git, push dev "
             "(a new one rebased onto prod)") in out
     assert "  ActionsVariable             variable DSS_STAGING_INFRA_ID = staging" in out
-    assert "\nplugin dss-custom-connectors (6 resources)\n" in out
+    assert "\nplugin dss-custom-connectors (5 resources)\n" in out
     assert _secrets_in(out, dss) == []
 
 
@@ -51,7 +51,7 @@ def test_previous_plan_shows_what_would_be_removed(plan_env, dss, capsys, tmp_pa
     assert main([*plan_env, "--previous", str(first), "--set", "visibility=internal"]) == 0
     out = capsys.readouterr().out
     changes = out[out.index("Changes against the previous plan"):]
-    assert changes.startswith("Changes against the previous plan: 0 to create, 3 to update, 20 to remove")
+    assert changes.startswith("Changes against the previous plan: 0 to create, 3 to update, 18 to remove")
     assert "  - Repository                  dss-churn (private, archive on destroy: True) (archived, not deleted)" \
         in changes
     assert "  ~ Repository                  dss-sales-forecast (internal, archive on destroy: True) " \

@@ -10,6 +10,7 @@ import pytest
 from components.mocks import MockRun
 from components.settings import parse_settings
 from components.workflow_files import (
+    PLATFORM_COMMIT_MARKER,
     PLUGIN_STATUS_CHECK,
     PR_STATUS_CHECK,
     WorkflowContext,
@@ -227,8 +228,7 @@ def test_the_workflows_read_exactly_the_variables_the_program_declares(sample):
 def test_files_are_written_one_after_the_other_and_tests_py_is_never_overwritten(sample):
     children = _component(sample["default"], "dss-project-CHURN")
     files = _by_type(children, FILE)
-    assert [f.inputs["file"] for f in files] == [".github/workflows/dss-pr.yml", ".github/workflows/dss-release.yml",
-                                                 ".github/workflows/dss-rollback.yml", "tests.py"]
+    assert [f.inputs["file"] for f in files] == [".github/workflows/dss.yml", "tests.py"]
     [default] = _by_type(children, GH + "branchDefault:BranchDefault")
     previous = default
     for written in files:
@@ -237,6 +237,8 @@ def test_files_are_written_one_after_the_other_and_tests_py_is_never_overwritten
         previous = written
     [protection] = _by_type(children, GH + "branchProtection:BranchProtection")
     assert files[-1].urn in protection.dependencies
+    # every program commit carries the marker the release job skips, so the starter tests.py is not a release
+    assert all(f.inputs["commitMessage"].startswith(PLATFORM_COMMIT_MARKER + " ") for f in files)
     managed, tests_py = files[:-1], files[-1]
     assert all(f.inputs["overwriteOnCreate"] is True and not f.ignore_changes for f in managed)
     assert tests_py.inputs["overwriteOnCreate"] is False
@@ -289,7 +291,7 @@ def test_every_child_belongs_to_its_component_and_teams_get_access(sample):
     assert all(r.provider.startswith(provider.urn) for r in result.resources if r.type.startswith("github:index/"))
 
 
-@pytest.mark.parametrize(("name", "per_project"), [("default", 19), ("organization", 14)])
+@pytest.mark.parametrize(("name", "per_project"), [("default", 17), ("organization", 12)])
 def test_resources_per_project(sample, name, per_project):
     assert len(_component(sample[name], "dss-project-CHURN")) == per_project
 

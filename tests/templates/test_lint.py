@@ -37,7 +37,7 @@ def _run(tool: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
 
 def _workflows(rendered_dir: Path) -> list[Path]:
     rendered = sorted(rendered_dir.glob("*/.github/workflows/*.yml"))
-    assert len(rendered) == 3 + 3 + 2, rendered
+    assert len(rendered) == 1 + 1 + 1, rendered
     assert {"ci.yml", "preview.yml", "reconcile.yml"} <= {path.name for path in OWN_WORKFLOWS}
     return rendered + OWN_WORKFLOWS
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components.workflow_files import plugin_workflow_files, project_workflow_files
+from components.workflow_files import PLUGIN_WORKFLOW, PROJECT_WORKFLOW, plugin_workflow_files, project_workflow_files
 from tests.templates.conftest import PLUGIN, PROJECT
 
 needs_jq = pytest.mark.skipif(shutil.which("jq") is None, reason="the plugin scripts need jq (present on runners)")
@@ -27,7 +27,7 @@ def _bash(script: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str
                           cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
 
 
-ROLLBACK_CHECK = _script(project_workflow_files(PROJECT)[".github/workflows/dss-rollback.yml"], "validate", 0)
+ROLLBACK_CHECK = _script(project_workflow_files(PROJECT)[PROJECT_WORKFLOW], "validate", 0)
 
 
 @pytest.mark.parametrize("bundle_id", ["tree-0123abcd", "bundle_1.2-rc", "A" * 100])
@@ -69,10 +69,10 @@ def _plugin_repo(tmp_path: Path, plugin: dict, tags: tuple[str, ...] = ()) -> Pa
 
 
 PLUGIN_FILES = plugin_workflow_files(PLUGIN)
-PLUGIN_CHECK = _script(PLUGIN_FILES[".github/workflows/plugin-pr.yml"], "check", 1)
-PLUGIN_COMPILE = _script(PLUGIN_FILES[".github/workflows/plugin-pr.yml"], "check", 2)
-PLUGIN_BUILD = _script(PLUGIN_FILES[".github/workflows/plugin-pr.yml"], "check", 3)
-PLUGIN_RELEASE = _script(PLUGIN_FILES[".github/workflows/plugin-release.yml"], "release", 1)
+PLUGIN_CHECK = _script(PLUGIN_FILES[PLUGIN_WORKFLOW], "check", 1)
+PLUGIN_COMPILE = _script(PLUGIN_FILES[PLUGIN_WORKFLOW], "check", 2)
+PLUGIN_BUILD = _script(PLUGIN_FILES[PLUGIN_WORKFLOW], "check", 3)
+PLUGIN_RELEASE = _script(PLUGIN_FILES[PLUGIN_WORKFLOW], "release", 1)
 
 
 @needs_jq
