@@ -16,6 +16,7 @@ from starlette.routing import Route
 from .auth import key_from_headers
 from .context import RequestContext, UploadedFile
 from .exceptions import DSSError, InjectedFault, NotImplementedRoute
+from .nulls import drop_nulls
 from .routing import Raw, RouteSpec, Text
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def _to_response(result) -> Response:
         return Response(result.content, media_type=result.media_type)
     if isinstance(result, Text):
         return Response(result.content, media_type="text/plain")
-    return _json_response({} if result is None else result)
+    return _json_response({} if result is None else drop_nulls(result))
 
 
 def _make_endpoint(instance: Instance, spec: RouteSpec):

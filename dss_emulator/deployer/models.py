@@ -14,7 +14,7 @@ from ..core.storage import read_json, write_json
 from ..futures.models import Future
 from .infras import Infras
 from .projects import PublishedProjects, check_published_key
-from .updates import UpdateFaults, effective_remapping, probe, run_update
+from .updates import FORCED_SEVERITY, DeploymentFaults, effective_remapping, empty_monitoring, probe, run_update
 
 if TYPE_CHECKING:
     from ..instance import Instance
@@ -36,7 +36,7 @@ def _new_settings(dep_id: str, infra_id: str, published_key: str, bundle_id: str
 class Deployments:
     """Deployments in ``<instance>/deployer/deployments/<id>.json``: settings, applied settings, update history."""
 
-    def __init__(self, instance: Instance, infras: Infras, projects: PublishedProjects, faults: UpdateFaults):
+    def __init__(self, instance: Instance, infras: Infras, projects: PublishedProjects, faults: DeploymentFaults):
         self.instance = instance
         self.infras, self.projects, self.faults = infras, projects, faults
         self._dir = instance.root / "deployer" / "deployments"
@@ -216,33 +216,45 @@ class Deployments:
         return found
 
     # --- health ---------------------------------------------------------------------------------------------
-    def health(self, dep_id: str) -> tuple[str, list[dict]]:
-        """Health and messages: OUT_OF_SYNC until updated or after unapplied changes, ERROR after a failed update."""
+    def health(self, dep_id: str) -> tuple[str, list[dict], dict]:
+        """Health, messages and scenario monitoring: OUT_OF_SYNC until updated or after unapplied changes, ERROR
+        after a failed update, else from the automation node (see :func:`probe`); a forced health wins."""
         dep = self.get(dep_id)
         settings = dep["settings"]
+        forced = self.faults.forced_health(dep_id)
+        if forced:
+            severity = FORCED_SEVERITY[forced]
+            return forced, [message(severity, f"{severity}_DEPLOYMENT_FORCED_HEALTH", forced.title(),
+                                    f"Health of deployment {dep_id} forced to {forced} by the emulator's control API")
+                            ], empty_monitoring()
         updates = self.updates(dep_id)
         finished = [u for u in updates if u["status"] != "RUNNING"]
         notes = [message("INFO", "INFO_DEPLOYMENT_UPDATE_RUNNING", "Update running", "An update is running")
                  ] if len(finished) < len(updates) else []
         if not finished:
             text = f"Deployment {dep_id} has never been updated"
-            return "OUT_OF_SYNC", notes + [message("WARNING", "WARN_DEPLOYMENT_NEVER_DEPLOYED", "Never deployed", text)]
+            return "OUT_OF_SYNC", notes + [message("WARNING", "WARN_DEPLOYMENT_NEVER_DEPLOYED", "Never deployed",
+                                                   text)], empty_monitoring()
         last = finished[-1]
         if last["status"] != "SUCCESS":
-            text = f"The last update ({last['status']}) failed: {last['error'] or 'aborted'}"
-            return "ERROR", notes + [message("ERROR", "ERR_DEPLOYMENT_UPDATE_FAILED", "Update failed", text)]
+            text = f"The last update ({last['status']}) failed: {last.get('error') or 'aborted'}"
+            return "ERROR", notes + [message("ERROR", "ERR_DEPLOYMENT_UPDATE_FAILED", "Update failed", text)
+                                     ], empty_monitoring()
         if dep["appliedSettings"] != settings:
             applied = dep["appliedSettings"] or {}
             text = (f"The settings changed since the last update (bundle {applied.get('bundleId')} deployed, "
                     f"{settings['bundleId']} configured); update the deployment")
-            return "OUT_OF_SYNC", notes + [message("WARNING", "WARN_DEPLOYMENT_OUT_OF_SYNC", "Out of sync", text)]
+            return "OUT_OF_SYNC", notes + [message("WARNING", "WARN_DEPLOYMENT_OUT_OF_SYNC", "Out of sync", text)
+                                           ], empty_monitoring()
         try:
             target = self.infras.target(settings["infraId"])
         except DSSError as error:
-            return "ERROR", notes + [message("ERROR", "ERR_DEPLOYMENT_INFRA", "Infra unusable", error.message)]
-        health, text = probe(target, settings["deployedProjectKey"], settings["bundleId"])
-        severity = {"HEALTHY": "SUCCESS", "OUT_OF_SYNC": "WARNING"}.get(health, "ERROR")
-        return health, notes + [message(severity, f"{severity}_DEPLOYMENT_{health}", health.title(), text)]
+            return "ERROR", notes + [message("ERROR", "ERR_DEPLOYMENT_INFRA", "Infra unusable", error.message)
+                                     ], empty_monitoring()
+        health, text, monitoring = probe(target, settings["deployedProjectKey"], settings["bundleId"])
+        severity = {"HEALTHY": "SUCCESS", "OUT_OF_SYNC": "WARNING", "WARNING": "WARNING"}.get(health, "ERROR")
+        return health, notes + [message(severity, f"{severity}_DEPLOYMENT_{health}", health.title(), text)], \
+            monitoring
 
 
 class DeployerBackend:
@@ -252,7 +264,7 @@ class DeployerBackend:
         self.instance = instance
         self.infras = Infras(instance)
         self.projects = PublishedProjects(instance)
-        self.faults = UpdateFaults()
+        self.faults = DeploymentFaults()
         self.deployments = Deployments(instance, self.infras, self.projects, self.faults)
 
     def require_design(self) -> None:

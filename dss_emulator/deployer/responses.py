@@ -166,10 +166,9 @@ def get_deployment_light_status(ctx: RequestContext, dep_id: str):
 
 @routes.route("GET", "/deployments/{dep_id}/status")
 def get_deployment_heavy_status(ctx: RequestContext, dep_id: str):
-    health, messages = _deployer(ctx).deployments.health(dep_id)
+    health, messages, monitoring = _deployer(ctx).deployments.health(dep_id)
     return {"deploymentId": dep_id, "health": health, "healthMessages": info_messages(messages),
-            "monitoring": {"hasScenarios": False, "hasActiveScenarios": False, "failed": [], "warning": [],
-                           "successful": [], "aborted": [], "running": []}}
+            "monitoring": monitoring}
 
 
 @routes.route("GET", "/deployments/{dep_id}/settings")
@@ -189,7 +188,7 @@ def delete_deployment(ctx: RequestContext, dep_id: str):
 
 @routes.route("POST", "/deployments/{dep_id}/actions/update")
 def start_update(ctx: RequestContext, dep_id: str):
-    return _deployer(ctx, write=True).deployments.start_update(dep_id, ctx.login).state()
+    return ctx.instance.futures.answer(_deployer(ctx, write=True).deployments.start_update(dep_id, ctx.login))
 
 
 @routes.route("GET", "/deployments/{dep_id}/update")

@@ -31,12 +31,17 @@ class UpdateFault:
     message: str
 
 
-class UpdateFaults:
-    """Fault injection: the next N updates (optionally of one deployment) end in ERROR."""
+FORCED_SEVERITY = {"WARNING": "WARNING", "UNKNOWN": "INFO", "ERROR": "ERROR", "UNHEALTHY": "ERROR"}
+
+
+class DeploymentFaults:
+    """Fault injection: the next N updates (optionally of one deployment) end in ERROR; a deployment's health is
+    forced to WARNING, UNKNOWN, ERROR or UNHEALTHY until cleared."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._faults: list[UpdateFault] = []
+        self._health: dict[str, str] = {}
 
     def arm(self, count: object, deployment_id: object = None, message: object = None) -> None:
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
@@ -56,10 +61,31 @@ class UpdateFaults:
                     return fault.message
             return None
 
+    def force_health(self, deployment_id: object, health: object) -> None:
+        """Force the health of ``deployment_id`` (``None`` clears it)."""
+        if not isinstance(deployment_id, str) or not deployment_id:
+            raise InvalidArgument(f"Invalid deploymentId: {deployment_id!r} (deploymentId must be a string)")
+        if health is not None and health not in FORCED_SEVERITY:
+            raise InvalidArgument(f"Invalid health: {health!r} (expected one of {', '.join(FORCED_SEVERITY)} or "
+                                  f"null)")
+        with self._lock:
+            if health is None:
+                self._health.pop(deployment_id, None)
+            else:
+                self._health[deployment_id] = health
+
+    def forced_health(self, deployment_id: str) -> str | None:
+        with self._lock:
+            return self._health.get(deployment_id)
+
     def as_list(self) -> list[dict]:
         with self._lock:
             return [{"count": f.remaining, "deploymentId": f.deployment_id, "message": f.message}
                     for f in self._faults if f.remaining > 0]
+
+    def health_list(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._health)
 
 
 def _report_lines(what: str, report: dict | None) -> list[str]:
@@ -130,17 +156,61 @@ def run_update(target: tuple[str, str], settings: dict, archive: Path, bundle_pr
     return {"bundleId": bundle_id, "deployedProjectKey": project_key, "activationReport": report}
 
 
-def probe(target: tuple[str, str], project_key: str, bundle_id: str) -> tuple[str, str]:
-    """Health of a deployed project as seen on its automation node: ``(health, message)``."""
-    url, api_key = target
-    try:
-        items = DSSClient(url, api_key).list_projects()
-    except (DataikuException, requests.RequestException) as error:
-        return "ERROR", f"Cannot read the automation node at {url}: {type(error).__name__}"
-    item = next((p for p in items if p.get("projectKey") == project_key), None)
-    if item is None:
-        return "OUT_OF_SYNC", f"Project {project_key} does not exist on the automation node"
-    active = (item.get("activeBundleState") or {}).get("bundleId")
-    if active != bundle_id:
-        return "OUT_OF_SYNC", f"The active bundle of project {project_key} is {active}, not {bundle_id}"
+MONITORING_LISTS = {"SUCCESS": "successful", "WARNING": "warning", "FAILED": "failed", "ABORTED": "aborted"}
+RUNS_LOOKED_AT = 50
+
+
+def empty_monitoring() -> dict:
+    """``monitoring`` of a deployment status (EV-X05): scenarios listed by the outcome of their last run."""
+    return {"hasScenarios": False, "hasActiveScenarios": False, "failed": [], "warning": [], "successful": [],
+            "aborted": [], "running": []}
+
+
+def scenario_monitoring(project, bundle_id: str) -> dict:
+    """The deployed project's scenarios (ids) by the outcome of their last run made with ``bundle_id`` active.
+
+    Counting only the runs of the active bundle is inferred (the Test Dashboard shows runs per bundle, EV-S02):
+    a new bundle starts without the failures of the previous one.
+    """
+    monitoring = empty_monitoring()
+    scenarios = project.list_scenarios()
+    monitoring["hasScenarios"] = bool(scenarios)
+    monitoring["hasActiveScenarios"] = any(s.get("active") for s in scenarios)
+    for item in scenarios:
+        runs = project.get_scenario(item["id"]).get_last_runs(limit=RUNS_LOOKED_AT, only_finished_runs=False)
+        last = next((r.run for r in runs if r.run.get("bundleId") == bundle_id), None)
+        if last is None:
+            continue
+        outcome = (last.get("result") or {}).get("outcome")
+        monitoring["running" if outcome is None else MONITORING_LISTS[outcome]].append(item["id"])
+    return monitoring
+
+
+def health_from_monitoring(monitoring: dict, bundle_id: str, project_key: str) -> tuple[str, str]:
+    """Inferred: a scenario whose last run failed makes the deployment UNHEALTHY, a warning or an abort WARNING."""
+    if monitoring["failed"]:
+        return "UNHEALTHY", f"Scenario(s) {', '.join(monitoring['failed'])} failed in their last run"
+    if monitoring["warning"] or monitoring["aborted"]:
+        names = ", ".join(monitoring["warning"] + monitoring["aborted"])
+        return "WARNING", f"Scenario(s) {names} ended with a warning or were aborted in their last run"
     return "HEALTHY", f"Bundle {bundle_id} is active in project {project_key}"
+
+
+def probe(target: tuple[str, str], project_key: str, bundle_id: str) -> tuple[str, str, dict]:
+    """Health of a deployed project as seen on its automation node: ``(health, message, monitoring)``."""
+    url, api_key = target
+    client = DSSClient(url, api_key)
+    try:
+        items = client.list_projects()
+        item = next((p for p in items if p.get("projectKey") == project_key), None)
+        if item is None:
+            return "OUT_OF_SYNC", f"Project {project_key} does not exist on the automation node", empty_monitoring()
+        active = (item.get("activeBundleState") or {}).get("bundleId")
+        if active != bundle_id:
+            return ("OUT_OF_SYNC", f"The active bundle of project {project_key} is {active}, not {bundle_id}",
+                    empty_monitoring())
+        monitoring = scenario_monitoring(client.get_project(project_key), bundle_id)
+    except (DataikuException, requests.RequestException) as error:
+        return "ERROR", f"Cannot read the automation node at {url}: {type(error).__name__}", empty_monitoring()
+    health, text = health_from_monitoring(monitoring, bundle_id, project_key)
+    return health, text, monitoring
