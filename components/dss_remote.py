@@ -14,12 +14,12 @@ What create and update do, through dataikuapi on the design node (:func:`onboard
 
    - GitHub has no dev yet (first onboarding): ``pull`` prod with rebase, so the project's commits are replayed on
      top of prod, which holds the generated workflows and tests.py: DSS's history contains them and pull requests
-     dev → prod share ancestry. DSS makes a branch that tracks nothing track what it pulled, so the remote is then
-     removed and set again (which drops that tracking): the push below must create dev, never push to prod;
+     dev → prod share ancestry;
    - GitHub has dev (a re-run, or DSS pushed before): ``pull`` it with rebase, as DSS's own Pull does;
    - GitHub has neither (the repository is not ready): an error, nothing is pushed;
 
-4. ``push`` the dev branch (it then tracks GitHub's dev); a refused push fails the resource with DSS's git output.
+4. ``push`` the dev branch, then ``fetch`` and check that GitHub lists it (``list_branches(remote=True)``); a refused
+   push fails the resource with DSS's git output.
 
 Delete leaves the DSS project alone, on purpose: repositories are archived (not deleted) on destroy, the project's
 history stays where it is, and the usual reason for a delete is that the DSS project itself is gone. It also means
@@ -72,14 +72,16 @@ def onboard(client: DSSClient, project_key: str, remote_url: str, branch: str, p
         elif f"{REMOTE}/{prod_branch}" in on_github:
             step = f"rebase {branch} onto {REMOTE}/{prod_branch}"
             _succeeded(project_key, step, git.pull(prod_branch))
-            step = f"reset the git remote (so that {branch} does not track {prod_branch})"
-            git.remove_remote(REMOTE)
-            git.set_remote(remote_url, name=REMOTE)
         else:
             raise OnboardingError(f"DSS project {project_key}: {remote_url} has neither a {branch!r} nor a "
                                   f"{prod_branch!r} branch to build on; nothing was pushed")
         step = f"push {branch}"
         _succeeded(project_key, step, git.push(branch))
+        step = f"check that {REMOTE} has {branch}"
+        _succeeded(project_key, step, git.fetch())
+        if f"{REMOTE}/{branch}" not in git.list_branches(remote=True):
+            raise OnboardingError(f"DSS project {project_key}: DSS reported the push of {branch!r} as done but "
+                                  f"{remote_url} has no {branch!r} branch")
         step = "read the pushed commit"
         return git.log(count=1)["entries"][0]["commit"]
     except DataikuException as exc:

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from ..core.context import RequestContext
 from ..core.routing import RouteTable
-
-DSS_VERSION = "14.2.0"
+from ..core.version import DSS_VERSION
 
 routes = RouteTable()
 

@@ -5,9 +5,9 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..admin.responses import DSS_VERSION
 from ..core.exceptions import AlreadyExists, BadRequest, Conflict, NotFound
 from ..core.gitcmd import git
+from ..core.version import DSS_VERSION
 from ..projects.models import Project
 from .archive import build_archive
 from .automation import ImportedBundles

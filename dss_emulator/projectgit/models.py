@@ -143,8 +143,8 @@ class ProjectGitBackend:
 
     def pull(self, project: Project, branch_name: str | None, author: str) -> dict:
         """``git pull --rebase`` from the upstream (or ``branch_name`` of the default remote). A conflict aborts
-        the rebase, leaving the tree as it was, and answers ``success: false``. A first successful pull makes
-        the current branch track what it pulled."""
+        the rebase, leaving the tree as it was, and answers ``success: false``. Pulling sets no tracking: no
+        evidence says DSS does."""
         with self._working(project, author) as repo:
             branch = repo.require_branch()
             upstream = repo.upstream(branch)
@@ -152,9 +152,7 @@ class ProjectGitBackend:
             source = check_revision("branchName", branch_name) if branch_name else (
                 upstream[1] if upstream else branch)
             log = ActionLog()
-            if repo.run(log, "pull", "--rebase", "--no-autostash", remote, source):
-                repo.set_upstream_if_missing(branch, remote, source)
-            else:
+            if not repo.run(log, "pull", "--rebase", "--no-autostash", remote, source):
                 self._abort_and_fail(repo, log, "Pull aborted")
             return log.as_dict()
 
@@ -287,7 +285,7 @@ class ProjectGitBackend:
             repo.git("reset", "-q", "--hard", ref)
             repo.git("clean", "-q", "-fd")
             repo.set_upstream_if_missing(branch, *repo.upstream(branch))
-            return {"success": True, "head": repo.head()}
+            return {"success": True}
 
     def drop_and_rebuild(self, project: Project) -> dict:
         raise NotImplementedRoute("dropAndRebuild is not supported by the DSS emulator",
