@@ -126,6 +126,16 @@ class Infras:
         with self._lock:
             return ((self._get(infra_id).get("bundleContainerSettings") or {}).get("remapping") or {})
 
+    def add_remapping(self, source: str, target: str) -> None:
+        """Remap connection ``source`` to ``target`` on every infra that does not remap ``source`` yet (seeding)."""
+        with self._lock:
+            for infra in self._infras.values():
+                remapping = infra.setdefault("bundleContainerSettings", {}).setdefault("remapping", {})
+                entries = remapping.setdefault("connections", [])
+                if not any(e.get("source") == source for e in entries):
+                    entries.append({"source": source, "target": target})
+            write_json(self._path, self._infras)
+
     @staticmethod
     def _check(infra: dict) -> None:
         if not isinstance(infra.get("stage"), str) or not infra["stage"]:
