@@ -249,6 +249,7 @@ class Settings(BaseModel):
     teams: tuple[Annotated[str, AfterValidator(_team_spec)], ...]
     dss_push_team: int
     archive_on_destroy: bool
+    adopt_existing_repositories: bool
     max_deletions_per_run: int
     plugin_repositories: bool
     deploy_action_repository: Annotated[str, AfterValidator(_action_repository)]

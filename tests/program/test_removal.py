@@ -90,7 +90,7 @@ def test_turning_plugin_repositories_off_counts_as_deletions(dss, settings_for, 
 
 def test_the_first_run_of_an_empty_dss_declares_nothing(dss, settings_for, run):
     result = run(settings_for())
-    assert result.outputs == {"projects": {}, "plugins": {}}
+    assert result.outputs == {"projects": {}, "plugins": {}, "onboardingFailures": {}}
     assert sorted(r.type for r in result.resources) == ["pulumi:providers:github", "pulumi:pulumi:StackReference"]
 
 
