@@ -19,5 +19,8 @@ def test_demo_promotes_the_tested_bundle_and_stops_a_breaking_change():
     tested = pr.group(1)
     assert release.groups() == (tested, tested)  # prod runs exactly the bundle the pull request tested
     assert broken.group(1) != tested and broken.group(2) == tested  # the broken bundle never reached prod
+    remapped = re.search(r"SALES_FORECAST-on-staging\s+demo-1\s+HEALTHY\s+Connection sales_dev is remapped to "
+                         r"filesystem_managed", out)
+    assert remapped, out[-3000:]
     for key in ("dev-admin-key-demo", "staging-admin-key-demo", "prod-admin-key-demo"):
         assert key not in out + result.stderr
