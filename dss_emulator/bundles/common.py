@@ -11,6 +11,11 @@ SEVERITIES = ("SUCCESS", "INFO", "WARNING", "ERROR")
 
 
 def now_ms() -> int:
+    """Now in epoch milliseconds, the format of the ``*On`` fields of bundles, packages and deployments.
+
+    The *On timestamps the sources show are epoch ms (``createdOn`` in the client's docstrings, EV-P03, EV-J01,
+    EV-S07); none shows ``exportedOn`` / ``importedOn`` / ``activatedOn`` / ``publishedOn`` (EV-B12): inferred.
+    """
     return int(time.time() * 1000)
 
 
