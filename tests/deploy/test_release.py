@@ -5,8 +5,7 @@ from dss_deploy.cli import ExitStatus
 
 from .helpers import make_world, released, second_pr
 
-# What the quick tests.py reads on the node (and the deployment's health probe does not)
-SCENARIO_SETTINGS = "/projects/CHURN/scenarios/TEST_SMOKE/?$"
+SCENARIO_LIST = "/projects/CHURN/scenarios/?$"  # what the quick tests.py calls on the node
 
 
 def test_release_deploys_the_bundle_the_pull_request_tested(dss, tmp_path, capsys):
@@ -40,7 +39,7 @@ def test_failed_prod_tests_roll_back_to_the_previous_bundle(dss, tmp_path, capsy
     world = make_world(dss, tmp_path)
     first = released(world, capsys)
     second, merge = second_pr(world, capsys)
-    dss.control("prod", "POST", "faults/routes", {"method": "GET", "path": SCENARIO_SETTINGS, "count": 1,
+    dss.control("prod", "POST", "faults/routes", {"method": "GET", "path": SCENARIO_LIST, "count": 1,
                                                   "status": 500, "message": "prod is broken"})
 
     status = world.run(capsys, "release", "prod", merge, env=world.environ("prod", GITHUB_ACTIONS="true"))
