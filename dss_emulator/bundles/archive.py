@@ -139,6 +139,11 @@ class BundleArchive:
     def datasets(self) -> dict[str, dict]:
         return _datasets_in(self._zip)
 
+    def scenario_ids(self) -> list[str]:
+        """Ids of the scenarios the bundle holds, sorted."""
+        return sorted(posixpath.basename(n)[:-len(".json")] for n in self._names
+                      if n.startswith(CONFIG_PREFIX + "scenarios/") and n.endswith(".json") and n.count("/") == 2)
+
     def dataset_data(self) -> dict[str, bytes]:
         """``{dataset: data.csv bytes}`` for the datasets whose data travels in the bundle."""
         found = {}

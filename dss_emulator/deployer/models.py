@@ -7,6 +7,7 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+from ..bundles.archive import BundleArchive
 from ..bundles.automation import connection_remapping
 from ..bundles.common import check_bundle_id, message, now_ms
 from ..core.exceptions import AlreadyExists, BadRequest, Conflict, DSSError, InvalidArgument, NotFound
@@ -267,7 +268,10 @@ class Deployments:
         except DSSError as error:
             return "ERROR", notes + [message("ERROR", "ERR_DEPLOYMENT_INFRA", "Infra unusable", error.message)
                                      ], empty_monitoring()
-        health, text, monitoring = probe(target, settings["deployedProjectKey"], settings["bundleId"])
+        archive = BundleArchive.from_path(self.projects.archive_path(settings["publishedProjectKey"],
+                                                                     settings["bundleId"]))
+        health, text, monitoring = probe(target, settings["deployedProjectKey"], settings["bundleId"],
+                                         archive.scenario_ids())
         severity = {"HEALTHY": "SUCCESS", "OUT_OF_SYNC": "WARNING", "WARNING": "WARNING"}.get(health, "ERROR")
         return health, notes + [message(severity, f"{severity}_DEPLOYMENT_{health}", health.title(), text)], \
             monitoring

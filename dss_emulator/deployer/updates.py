@@ -166,23 +166,25 @@ def empty_monitoring() -> dict:
             "aborted": [], "running": []}
 
 
-def scenario_monitoring(project, bundle_id: str) -> dict:
-    """The deployed project's scenarios (ids) by the outcome of their last run made with ``bundle_id`` active.
+def scenario_monitoring(project, bundle_id: str, scenario_ids: list[str]) -> dict:
+    """The bundle's scenarios (ids) on the node by the outcome of their last run made with ``bundle_id`` active.
 
-    Counting only the runs of the active bundle is inferred (the Test Dashboard shows runs per bundle, EV-S02):
-    a new bundle starts without the failures of the previous one.
+    Inferred: only the bundle's own scenarios are listed (the Deployer knows them from the bundle; "Automation
+    local" ones are not), and only runs made with the bundle active count (the Test Dashboard shows runs per bundle,
+    EV-S02), so a new bundle starts without the failures of the previous one.
     """
     monitoring = empty_monitoring()
-    scenarios = project.list_scenarios()
-    monitoring["hasScenarios"] = bool(scenarios)
-    monitoring["hasActiveScenarios"] = any(s.get("active") for s in scenarios)
-    for item in scenarios:
-        runs = project.get_scenario(item["id"]).get_last_runs(limit=RUNS_LOOKED_AT, only_finished_runs=False)
+    monitoring["hasScenarios"] = bool(scenario_ids)
+    for scenario_id in scenario_ids:
+        scenario = project.get_scenario(scenario_id)
+        if scenario.get_status().get_raw().get("active"):
+            monitoring["hasActiveScenarios"] = True
+        runs = scenario.get_last_runs(limit=RUNS_LOOKED_AT, only_finished_runs=False)
         last = next((r.run for r in runs if r.run.get("bundleId") == bundle_id), None)
         if last is None:
             continue
         outcome = (last.get("result") or {}).get("outcome")
-        monitoring["running" if outcome is None else MONITORING_LISTS[outcome]].append(item["id"])
+        monitoring["running" if outcome is None else MONITORING_LISTS[outcome]].append(scenario_id)
     return monitoring
 
 
@@ -196,7 +198,7 @@ def health_from_monitoring(monitoring: dict, bundle_id: str, project_key: str) -
     return "HEALTHY", f"Bundle {bundle_id} is active in project {project_key}"
 
 
-def probe(target: tuple[str, str], project_key: str, bundle_id: str) -> tuple[str, str, dict]:
+def probe(target: tuple[str, str], project_key: str, bundle_id: str, scenario_ids: list[str]) -> tuple[str, str, dict]:
     """Health of a deployed project as seen on its automation node: ``(health, message, monitoring)``."""
     url, api_key = target
     client = DSSClient(url, api_key)
@@ -209,7 +211,7 @@ def probe(target: tuple[str, str], project_key: str, bundle_id: str) -> tuple[st
         if active != bundle_id:
             return ("OUT_OF_SYNC", f"The active bundle of project {project_key} is {active}, not {bundle_id}",
                     empty_monitoring())
-        monitoring = scenario_monitoring(client.get_project(project_key), bundle_id)
+        monitoring = scenario_monitoring(client.get_project(project_key), bundle_id, scenario_ids)
     except (DataikuException, requests.RequestException) as error:
         return "ERROR", f"Cannot read the automation node at {url}: {type(error).__name__}", empty_monitoring()
     health, text = health_from_monitoring(monitoring, bundle_id, project_key)
