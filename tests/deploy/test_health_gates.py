@@ -45,3 +45,14 @@ def test_prod_accepts_warning_and_unknown_but_not_error_or_unhealthy(dss, tmp_pa
                     f"WARNING)") in world.output
         else:
             assert f"updated: deployment CHURN-on-prod is {health}" in world.output
+
+
+def test_an_update_whose_future_dies_without_result_fails_with_its_error(dss, tmp_path, capsys):
+    """The emulator answers the failed update's future ``{hasResult: false, alive: false, exception}`` (the shape
+    real DSS may use, EV-F04): the run ends at once as a failed deployment, not as a timeout."""
+    world = make_world(dss, tmp_path)
+    dss.control("design", "POST", "faults/futures", {"failedAsDead": True})
+    dss.control("design", "POST", "faults/deployments", {"count": 1, "message": "disk full on staging"})
+    assert world.run(capsys, "test", "staging", world.dss_head(), "--timeout", "300") == REFUSED, world.output
+    assert "ended without a result" in world.output and "disk full on staging" in world.output
+    assert "did not finish within" not in world.output
