@@ -5,7 +5,8 @@
 3. a local stand-in for that GitHub (bare repositories) and the declared onboarding applied: DSS pushes dev;
 4. the generated workflows' runs for CHURN with the deploy script: PR → staging, merge → prod (same bundle),
    then a breaking change whose PR run fails on staging while prod keeps the tested bundle;
-5. SALES_FORECAST deployed through the Project Deployer with its design-only connection remapped by the infra.
+5. the fleet at a glance (``python -m dss_deploy status``): what runs where, what is unhealthy or untested;
+6. SALES_FORECAST deployed through the Project Deployer with its design-only connection remapped by the infra.
 Everything lives under ``.demo/`` and is rebuilt on each run.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dss_emulator.seeding import SeedError
 from dss_emulator.server import EmulatorServer
 
 from .cluster import ROOT, demo_config, deploy_remapped_sample, show_cluster, table
+from .fleet import show_fleet
 from .github import create_repository, onboard_projects, run_plan
 from .pipeline import Stage, run_pipeline
 
@@ -54,14 +56,18 @@ def run(server: EmulatorServer) -> None:
     rows = run_pipeline(PIPELINE_PROJECT, bare[PIPELINE_PROJECT], WORK / "pipeline", design,
                         Stage("staging", "staging", staging.url, staging.config.admin_key),
                         Stage("prod", "prod", prod.url, prod.config.admin_key))
-    section("5. SALES_FORECAST through the Project Deployer, connection remapped by the infra")
-    print(table(["deployment", "bundle", "health", "update log"],
-                deploy_remapped_sample(DSSClient(*design), "SALES_FORECAST", "staging")))
-
     section("Summary")
     print(table(["run", "commit", "stage", "exit", "active on staging", "active on prod"], rows))
     print("\nThe breaking change failed on staging (exit 6 = tests failed); prod still runs the bundle the first "
           "pull request tested.")
+
+    section("5. The fleet at a glance (the daily fleet report's table; the page is .demo/fleet.html)")
+    if show_fleet(plan, design, WORK) != 0:
+        raise RuntimeError("the fleet status command failed; see its output above")
+
+    section("6. SALES_FORECAST through the Project Deployer, connection remapped by the infra")
+    print(table(["deployment", "bundle", "health", "update log"],
+                deploy_remapped_sample(DSSClient(*design), "SALES_FORECAST", "staging")))
 
 
 def main() -> int:

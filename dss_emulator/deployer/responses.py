@@ -5,6 +5,7 @@ from ..bundles.common import info_messages, message
 from ..core.context import RequestContext
 from ..core.routing import Raw, RouteTable
 from .models import DeployerBackend
+from .testing import testing_status
 
 routes = RouteTable(prefix="/dip/publicapi/project-deployer")
 
@@ -215,3 +216,12 @@ def get_governance_status(ctx: RequestContext, dep_id: str):
     return info_messages([message("INFO", "INFO_GOVERN_NOT_EMULATED", "No Govern node",
                                   f"No Govern sign-off is checked for bundle {bundle_id}: the emulator has no "
                                   f"Govern node")])
+
+
+@routes.route("GET", "/deployments/{dep_id}/testing-status")
+def get_testing_status(ctx: RequestContext, dep_id: str):
+    """Test scenario outcomes of the deployed project on the infra's automation node (see ``testing.py``)."""
+    deployer = _deployer(ctx)
+    settings = deployer.deployments.get(dep_id)["settings"]
+    return testing_status(deployer.infras.target(settings["infraId"]), settings["deployedProjectKey"],
+                          ctx.arg("bundleId"))
