@@ -64,12 +64,12 @@ def onboard(client: DSSClient, project_key: str, remote_url: str, branch: str, p
         step = "select the branch"
         current = git.get_status().get("currentBranch")
         if current != branch:
-            if branch in git.list_branches():
+            if branch in _short_names(git.list_branches()):
                 raise OnboardingError(f"DSS project {project_key}: its current branch is {current!r} but a local "
                                       f"branch {branch!r} exists; switch the project to {branch!r} in DSS first")
             step = f"create branch {branch}"
             _succeeded(project_key, step, git.create_branch(branch))
-        on_github = git.list_branches(remote=True)
+        on_github = _short_names(git.list_branches(remote=True))
         if f"{REMOTE}/{branch}" in on_github:
             step = f"pull --rebase {REMOTE}/{branch}"
             _succeeded(project_key, step, git.pull(branch))
@@ -83,7 +83,7 @@ def onboard(client: DSSClient, project_key: str, remote_url: str, branch: str, p
         _succeeded(project_key, step, git.push(branch))
         step = f"check that {REMOTE} has {branch}"
         _succeeded(project_key, step, git.fetch())
-        if f"{REMOTE}/{branch}" not in git.list_branches(remote=True):
+        if f"{REMOTE}/{branch}" not in _short_names(git.list_branches(remote=True)):
             raise OnboardingError(f"DSS project {project_key}: DSS reported the push of {branch!r} as done but "
                                   f"{remote_url} has no {branch!r} branch")
         step = "read the pushed commit"
@@ -93,6 +93,12 @@ def onboard(client: DSSClient, project_key: str, remote_url: str, branch: str, p
     except requests.RequestException as exc:
         raise OnboardingError(f"DSS project {project_key}: could not {step}: {type(exc).__name__} reaching "
                               f"{client.host}") from None
+
+
+def _short_names(names: list[str]) -> set[str]:
+    """Branch names as ``dev`` / ``origin/dev``, whether DSS lists them so or as full refs (no public evidence of
+    the format ``list_branches`` answers)."""
+    return {n.removeprefix("refs/heads/").removeprefix("refs/remotes/").removeprefix("remotes/") for n in names}
 
 
 def _succeeded(project_key: str, step: str, result: Any) -> None:
