@@ -1,4 +1,4 @@
-"""``python -m dss_emulator serve|seed``."""
+"""``python -m dss_emulator serve|seed|coverage``."""
 from __future__ import annotations
 
 import argparse
@@ -18,6 +18,7 @@ def _serve_config(args: argparse.Namespace):
     return parse_config({
         "data_dir": args.data_dir,
         "instances": [{"name": args.name, "role": args.role, "port": args.port, "admin_key": args.admin_key}],
+        "local_remote_roots": args.local_remote_root,
     })
 
 
@@ -51,6 +52,12 @@ def seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def coverage(args: argparse.Namespace) -> int:
+    from . import coverage
+
+    return coverage.main(args.write)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dss_emulator", description="An emulator of Dataiku DSS's "
                                      "public REST API that the unmodified dataikuapi client works against.")
@@ -62,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--admin-key", help="admin API key of the single instance")
     p.add_argument("--role", choices=["design", "automation"], default="design")
     p.add_argument("--name", default="dss", help="name of the single instance")
+    p.add_argument("--local-remote-root", action="append", type=Path, default=[], metavar="DIR",
+                   help="a directory under which local-path git remotes may be (repeatable; none by default)")
     p.set_defaults(func=serve)
     s = sub.add_parser("seed", help="create sample or synthetic projects on a running instance")
     s.add_argument("--url", required=True, help="base URL of the instance, e.g. http://127.0.0.1:11200")
@@ -70,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--sample", action="store_true", help="the demo's sample projects and dev plugin")
     group.add_argument("--synthetic", type=int, metavar="N", help="N small projects (benchmarks)")
     s.set_defaults(func=seed)
+    c = sub.add_parser("coverage", help="print COVERAGE.md: every route with its access level and evidence")
+    c.add_argument("--write", action="store_true", help="rewrite dss_emulator/COVERAGE.md instead of printing")
+    c.set_defaults(func=coverage)
     return parser
 
 

@@ -5,11 +5,14 @@ import asyncio
 import socket
 import ssl
 import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 
 import uvicorn
 
 from .config import ServeConfig, TlsConfig
 from .core.app import build_app
+from .core.served import RouteKey
 from .instance import Instance
 from .urls import all_routes
 
@@ -30,7 +33,7 @@ class EmulatorServer:
     def __init__(self, config: ServeConfig):
         self.config = config
         self.instances: dict[str, Instance] = {
-            ic.name: Instance(ic, config.data_dir, self.peer) for ic in config.instances
+            ic.name: Instance(ic, config.data_dir, self.peer, config.local_remote_roots) for ic in config.instances
         }
         self._servers: list[uvicorn.Server] = []
         self._thread: threading.Thread | None = None
@@ -44,6 +47,15 @@ class EmulatorServer:
 
     def url(self, name: str) -> str:
         return self.instances[name].url
+
+    @contextmanager
+    def recording(self) -> Iterator[set[RouteKey]]:
+        """The ``(method, route path)`` pairs any instance serves inside the ``with`` block."""
+        collected: set[RouteKey] = set()
+        with ExitStack() as stack:
+            for inst in self.instances.values():
+                stack.enter_context(inst.served.recording(collected))
+            yield collected
 
     def start(self) -> EmulatorServer:
         routes = all_routes()

@@ -5,13 +5,14 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..core.clock import now_ms
 from ..core.exceptions import AlreadyExists, BadRequest, Conflict, NotFound
 from ..core.gitcmd import git
 from ..core.version import DSS_VERSION
 from ..projects.models import Project
 from .archive import build_archive
 from .automation import ImportedBundles
-from .common import check_bundle_id, now_ms
+from .common import check_bundle_id
 
 if TYPE_CHECKING:
     from ..instance import Instance
@@ -92,8 +93,7 @@ class ExportedBundles:
                 "exportedWithPlugins": [],
             }
             manifest = build_archive(project.tree, commit, self.archives / project.key / f"{bundle_id}.zip",
-                                     manifest, lambda name: project.dataset_data_dir(name) / "data.csv",
-                                     self.instance.connections.type_of)
+                                     manifest, project.dataset_data_file, self.instance.connections.type_of)
             if self.tag_bundles:
                 tag_export(project.tree, project.key, bundle_id, commit, login)
             record = {"bundleId": bundle_id, "state": "BUILT", "typeBadges": [], "exportManifest": manifest}

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 
 from ..bundles.archive import BundleArchive
 from ..bundles.automation import connection_remapping
-from ..bundles.common import check_bundle_id, message, now_ms
+from ..bundles.common import check_bundle_id
+from ..core.clock import now_ms
 from ..core.exceptions import AlreadyExists, BadRequest, Conflict, DSSError, InvalidArgument, NotFound
+from ..core.messages import message
 from ..core.storage import read_json, write_json
 from ..futures.models import Future
 from .infras import Infras
@@ -169,7 +171,8 @@ class Deployments:
             dep["updates"].append(update)
             future = self.instance.futures.start(
                 lambda f: self._run(dep_id, ts, settings),
-                {"type": "PROJECT_DEPLOYMENT_UPDATE", "deploymentId": dep_id, "bundleId": settings["bundleId"]})
+                {"type": "PROJECT_DEPLOYMENT_UPDATE", "deploymentId": dep_id, "bundleId": settings["bundleId"]},
+                project_key=settings["publishedProjectKey"])
             update["jobId"] = future.job_id
             self._save(dep)
             return future

@@ -5,11 +5,12 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+from ..core.clock import now_ms
 from ..core.exceptions import DSSError, InvalidArgument, NotFound
 from ..projects.models import Project
 from . import data, runner
 from .flow import BUILD_TYPES, Flow, FlowError, FlowRecipe
-from .job import Activity, Job, now_ms
+from .job import Activity, Job
 
 if TYPE_CHECKING:
     from ..instance import Instance

@@ -8,7 +8,7 @@ import shutil
 from typing import TYPE_CHECKING
 
 from ..core.exceptions import AlreadyExists, invalid
-from ..projects.models import Project
+from ..projects.models import DATA_FILE, LAST_BUILDS, Project
 from ..runtime.dataiku._csvio import infer_schema
 from . import shapes
 
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from ..instance import Instance
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_]{1,200}$")
-DATA_FILE = "data.csv"
 _WIRE_ONLY = ("name", "projectKey")
 
 
@@ -92,10 +91,10 @@ class DatasetsBackend:
     def info(self, pk: str, name: str) -> dict:
         """Settings plus what DSS knows of the data: its size, and the last build (state ``last-builds``)."""
         project = self.instance.projects.get(pk)
-        data_file = project.dataset_data_dir(name) / DATA_FILE
+        data_file = project.dataset_data_file(name)
         info = {"dataset": self.settings(pk, name), "hasData": data_file.is_file(),
                 "dataSizeBytes": data_file.stat().st_size if data_file.is_file() else 0}
-        last_build = (project.read_state("last-builds", {}) or {}).get(name)
+        last_build = (project.read_state(LAST_BUILDS, {}) or {}).get(name)
         if last_build:
             info["lastBuild"] = last_build
         return info
@@ -103,7 +102,7 @@ class DatasetsBackend:
     def uploaded_files(self, pk: str, name: str) -> list[dict]:
         project = self.instance.projects.get(pk)
         self._uploaded(project, name)
-        data_file = project.dataset_data_dir(name) / DATA_FILE
+        data_file = project.dataset_data_file(name)
         if not data_file.is_file():
             return []
         stat = data_file.stat()
@@ -113,7 +112,7 @@ class DatasetsBackend:
         """The data as the client's ``iter_rows`` reads it: tab-separated, no header, in schema column order."""
         project = self.instance.projects.get(pk)
         schema = [c["name"] for c in self._file(project, name).get("schema", {}).get("columns", [])]
-        data_file = project.dataset_data_dir(name) / DATA_FILE
+        data_file = project.dataset_data_file(name)
         if not data_file.is_file():
             return ""
         with data_file.open(newline="", encoding="utf-8") as fh:
@@ -243,7 +242,7 @@ class DatasetsBackend:
             raise invalid(f"Invalid uploaded file {filename!r}: empty, a CSV file with a header row is needed")
         with project.lock:
             old = self._uploaded(project, name)
-            target = project.dataset_data_dir(name) / DATA_FILE
+            target = project.dataset_data_file(name)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
             if not old.get("schema", {}).get("columns"):

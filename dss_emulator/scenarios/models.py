@@ -10,8 +10,8 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ..core.clock import now_ms
 from ..core.exceptions import DSSError, InvalidArgument, NotFound
-from ..jobs.job import now_ms
 from ..projects.models import Project
 from . import steps
 from .run import ScenarioRun, StepRun, TriggerFire, is_test, worst

@@ -45,8 +45,9 @@ def test_main_declares_the_repositories_from_the_stack_config(dss, config):
     create_projects(dss, "ALPHA")
     monitor = RecordingMonitor(ProgramMocks())
     outputs = _run_main(config, monitor)
-    assert outputs == {"projects": {"ALPHA": {"repository": "dss-alpha", "url": "https://github.com/acme/dss-alpha"}},
-                       "plugins": {}, "onboardingFailures": {}}
+    assert outputs == {"projects": {"ALPHA": {"repository": "dss-alpha", "url": "https://github.com/acme/dss-alpha",
+                                              "name": "Alpha", "shortDesc": ""}},
+                       "plugins": {}, "pendingRemoval": {"projects": {}, "plugins": {}}, "onboardingFailures": {}}
     assert any(r.type == "dataiku-gitops:index:ProjectRepository" for r in monitor.declared)
 
 

@@ -74,7 +74,8 @@ BAD_INPUTS = [
      "gitRemoteUrlTemplate: must not embed credentials (DSS uses its own git credentials) "
      "(got 'https://***@github.com/{owner}/{repository}.git')"),
     ({"variableScope": "org"}, "variableScope: must be 'repository' or 'organization' (got 'org')"),
-    ({"designApiKy": "a-secret-typo"}, "designApiKy: unknown configuration key, see Pulumi.yaml for the keys "
+    ({"designApiKy": "a-secret-typo"}, "designApiKy: unknown configuration key, did you mean designApiKey? See "
+                                       "Pulumi.yaml for the keys "
                                        "(got [hidden])"),
     ({"requiredTags": '[""]'}, "requiredTags: tags must not be empty strings (got [''])"),
 ]

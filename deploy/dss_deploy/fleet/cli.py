@@ -34,7 +34,8 @@ from . import render_html, render_json, render_markdown, render_table
 from .collect import collect
 from .view import rows
 
-MAX_DAYS, MAX_WORKERS, MAX_REQUEST_SECONDS = 366, 32, 3600
+MAX_DAYS, MAX_REQUEST_SECONDS = 366, 3600
+MAX_WORKERS = 10  # requests keeps 10 connections per host: more threads would only queue
 
 
 @dataclass(frozen=True)

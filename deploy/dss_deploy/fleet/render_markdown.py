@@ -34,7 +34,7 @@ def _flags(row: Row) -> str:
 
 def render(fleet: Fleet) -> str:
     judged = rows(fleet)
-    lines = [f"### DSS fleet: {summary_line(fleet, judged)}", "",
+    lines = [f"### DSS fleet: {summary_line(judged)}", "",
              f"Design node {fleet.design_url} · staging infra `{fleet.infras.get('staging')}` · prod infra "
              f"`{fleet.infras.get('prod')}` · read {stamp(fleet.collected_at)}", "",
              "| Flags | Project | Repository | Staging | Prod |", "|---|---|---|---|---|"]

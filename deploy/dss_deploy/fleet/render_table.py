@@ -56,7 +56,7 @@ def render(fleet: Fleet) -> str:
     judged = rows(fleet)
     blocks = [_block(r, fleet) for r in judged]
     widths = _fit([list(HEADERS)] + [line for block in blocks for line in block])
-    lines = [f"DSS fleet at {fleet.design_url}, read {stamp(fleet.collected_at)}", summary_line(fleet, judged),
+    lines = [f"DSS fleet at {fleet.design_url}, read {stamp(fleet.collected_at)}", summary_line(judged),
              f"staging = infra {fleet.infras.get('staging')}, prod = infra {fleet.infras.get('prod')}; AGE = since "
              f"the deployment's last update", ""]
     for line in [list(HEADERS)] + [line for block in blocks for line in block]:

@@ -50,7 +50,8 @@ def health(d: Deployment | None) -> str:
     return text
 
 
-def summary_line(fleet: Fleet, judged: list[Row]) -> str:
+def summary_line(judged: list[Row]) -> str:
+    """``3 projects, 2 flagged, 1 unhealthy or untested in prod``."""
     flagged = sum(1 for r in judged if r.flags)
     warned = sum(1 for r in judged if r.warnings)
     return (f"{len(judged)} project{'s' if len(judged) != 1 else ''}, {flagged} flagged, {warned} unhealthy or "
