@@ -23,6 +23,7 @@ from .plugins.models import PluginsBackend
 from .projectgit.models import ProjectGitBackend
 from .projectgit.safety import RemotePolicy
 from .projects.models import Project, ProjectsBackend
+from .scenarios.definitions import ScenarioDefinitions
 from .scenarios.models import ScenarioRunsBackend
 
 PeerLookup = Callable[[str], tuple[str, str]]
@@ -55,6 +56,7 @@ class Instance:
         self.bundles = BundlesBackend(self)
         self.deployer = DeployerBackend(self)
         self.jobs = JobsBackend(self)
+        self.scenarios = ScenarioDefinitions(self.projects)
         self.scenario_runs = ScenarioRunsBackend(self)
         self.datasets = DatasetsBackend(self)
         self.objects = ObjectsBackend(self)

@@ -6,9 +6,10 @@ import time
 from typing import TYPE_CHECKING
 
 from ..core.clock import now_ms
-from ..core.exceptions import DSSError, InvalidArgument, NotFound
+from ..core.exceptions import DSSError
 from ..projects.models import Project
 from . import data, runner
+from .exceptions import InvalidJobDefinition, JobNotFound
 from .flow import BUILD_TYPES, Flow, FlowError, FlowRecipe
 from .job import Activity, Job
 
@@ -18,29 +19,24 @@ if TYPE_CHECKING:
 OUTPUT_TYPES = (None, "DATASET")
 
 
-def _invalid(message: str, explanation: str) -> InvalidArgument:
-    """A 400 whose detailed message (what the client shows) names the field, the value and the rule."""
-    return InvalidArgument(message, f"{message}: {explanation}")
-
-
 def _check_outputs(project: Project, outputs: object) -> list[str]:
     if not isinstance(outputs, list) or not outputs:
-        raise _invalid(f"Invalid job definition: outputs must be a non-empty list, got {outputs!r}",
-                       "give outputs: [{type, id, projectKey, partition}]")
+        raise InvalidJobDefinition(f"Invalid job definition: outputs must be a non-empty list, got {outputs!r}",
+                                   "give outputs: [{type, id, projectKey, partition}]")
     targets = []
     for index, output in enumerate(outputs):
         if not isinstance(output, dict) or not isinstance(output.get("id"), str) or not output["id"]:
-            raise _invalid(f"Invalid job output outputs[{index}]: {output!r}",
-                           f"outputs[{index}].id must name a dataset")
+            raise InvalidJobDefinition(f"Invalid job output outputs[{index}]: {output!r}",
+                                       f"outputs[{index}].id must name a dataset")
         if output.get("type") not in OUTPUT_TYPES:
-            raise _invalid(f"Unsupported job output type outputs[{index}].type: {output.get('type')!r}",
-                           "the DSS emulator builds datasets only (type DATASET or null)")
+            raise InvalidJobDefinition(f"Unsupported job output type outputs[{index}].type: {output.get('type')!r}",
+                                       "the DSS emulator builds datasets only (type DATASET or null)")
         if output.get("projectKey") not in (None, project.key):
-            raise _invalid(f"Invalid job output outputs[{index}].projectKey: {output.get('projectKey')!r}",
-                           f"a job of project {project.key} builds datasets of {project.key} only")
+            raise InvalidJobDefinition(f"Invalid job output outputs[{index}].projectKey: {output.get('projectKey')!r}",
+                                       f"a job of project {project.key} builds datasets of {project.key} only")
         if output.get("partition") not in (None, "", "NP"):
-            raise _invalid(f"Invalid job output outputs[{index}].partition: {output.get('partition')!r}",
-                           "the DSS emulator has no partitioned datasets")
+            raise InvalidJobDefinition(f"Invalid job output outputs[{index}].partition: {output.get('partition')!r}",
+                                       "the DSS emulator has no partitioned datasets")
         project.get_object("datasets", output["id"])  # NotFound for an unknown dataset
         targets.append(output["id"])
     return targets
@@ -66,8 +62,7 @@ class JobsBackend:
     def get(self, project_key: str, job_id: str) -> Job:
         job = self._jobs.get(job_id)
         if job is None or job.project.key != project_key or not self._current(job):
-            raise NotFound(f"Job not found: {project_key}.{job_id}", f"Job {job_id} does not exist in project "
-                                                                     f"{project_key}")
+            raise JobNotFound(project_key, job_id)
         return job
 
     def list(self, project_key: str | None = None, running_only: bool = False) -> list[Job]:
@@ -84,10 +79,12 @@ class JobsBackend:
         """Validate ``definition`` and start the job in the background."""
         project = self.instance.projects.get(project_key)
         if not isinstance(definition, dict):
-            raise _invalid("Invalid job definition", f"expected a JSON object, got {type(definition).__name__}")
+            raise InvalidJobDefinition("Invalid job definition",
+                                       f"expected a JSON object, got {type(definition).__name__}")
         build_type = definition.get("type") or "NON_RECURSIVE_FORCED_BUILD"
         if build_type not in BUILD_TYPES:
-            raise _invalid(f"Invalid job type: {build_type!r}", f"type must be one of {', '.join(BUILD_TYPES)}")
+            raise InvalidJobDefinition(f"Invalid job type: {build_type!r}",
+                                       f"type must be one of {', '.join(BUILD_TYPES)}")
         targets = _check_outputs(project, definition.get("outputs"))
         definition = dict(definition, type=build_type)
         with self._lock:

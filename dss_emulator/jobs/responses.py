@@ -4,8 +4,8 @@ from __future__ import annotations
 from ..core.auth import ApiKey
 from ..core.context import RequestContext
 from ..core.evidence import client
-from ..core.exceptions import NotFound
 from ..core.routing import RouteTable, Text
+from .exceptions import ActivityNotFound
 from .flow import Flow
 
 routes = RouteTable()
@@ -56,8 +56,7 @@ def get_job_log(ctx: RequestContext, pk: str, job_id: str):
     job = ctx.instance.jobs.get(pk, job_id)
     activity = ctx.arg("activity")
     if activity is not None and activity not in job.activities:
-        raise NotFound(f"Activity not found: {activity}", f"Job {job_id} has no activity {activity!r} (it has "
-                                                          f"{', '.join(job.activities) or 'none yet'})")
+        raise ActivityNotFound(job_id, activity, list(job.activities))
     return Text(job.log_text(activity))
 
 

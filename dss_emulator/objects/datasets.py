@@ -7,10 +7,11 @@ import re
 import shutil
 from typing import TYPE_CHECKING
 
-from ..core.exceptions import AlreadyExists, invalid
+from ..core.exceptions import invalid
 from ..projects.models import DATA_FILE, LAST_BUILDS, Project
 from ..runtime.dataiku._csvio import infer_schema
 from . import shapes
+from .exceptions import DatasetAlreadyExists, NotAnUploadedDataset, UnknownColumns
 
 if TYPE_CHECKING:
     from ..instance import Instance
@@ -122,7 +123,7 @@ class DatasetsBackend:
         order = wanted or schema or header
         unknown = [c for c in (wanted or []) if c not in header]
         if unknown:
-            raise invalid(f"Unknown column(s) in dataset {pk}.{name}: {', '.join(unknown)}")
+            raise UnknownColumns(pk, name, unknown)
         positions = [header.index(c) if c in header else None for c in order]
         out = io.StringIO()
         writer = csv.writer(out, delimiter="\t", quotechar='"', doublequote=True, lineterminator="\n")
@@ -141,7 +142,7 @@ class DatasetsBackend:
     def _create(self, project: Project, name: str, data: dict, login: str) -> None:
         with project.lock:
             if name in project.object_names("datasets"):
-                raise AlreadyExists(f"Dataset {project.key}.{name} already exists")
+                raise DatasetAlreadyExists(project.key, name)
             project.save_files({f"datasets/{name}.json": data}, f"Created dataset {project.key}.{name}", login)
 
     def create(self, pk: str, body: dict, login: str) -> str:
@@ -225,9 +226,7 @@ class DatasetsBackend:
     def _uploaded(self, project: Project, name: str) -> dict:
         data = self._file(project, name)
         if data.get("type") != "UploadedFiles":
-            raise invalid(f"Dataset {project.key}.{name} is not an uploaded files dataset",
-                          f"dataset {name} has type {data.get('type')}, files can only be added to "
-                          f"UploadedFiles datasets")
+            raise NotAnUploadedDataset(project.key, name, data.get("type"))
         return data
 
     def upload(self, pk: str, name: str, filename: str, content: bytes, login: str) -> None:

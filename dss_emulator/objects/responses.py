@@ -1,4 +1,4 @@
-"""Dataset, recipe, scenario and project-folder routes of a design node (thin: parse, check access, delegate)."""
+"""Dataset, recipe and project-folder routes of a design node (thin: parse, delegate)."""
 from __future__ import annotations
 
 from ..core.context import RequestContext
@@ -134,49 +134,6 @@ def save_recipe(ctx: RequestContext, pk: str, name: str):
               evidence=client("dss/recipe.py", "DSSRecipe.delete"))
 def delete_recipe(ctx: RequestContext, pk: str, name: str):
     ctx.instance.objects.delete_recipe(pk, name, ctx.login)
-
-
-# --- scenarios (definitions; runs are served by the scenarios area) ------------------------------------------
-@routes.route("GET", "/projects/{pk}/scenarios", access="read",
-              evidence=client("dss/project.py", "DSSProject.list_scenarios", "EV-S01", "EV-S04"))
-def list_scenarios(ctx: RequestContext, pk: str):
-    return ctx.instance.objects.list_scenarios(pk)
-
-
-@routes.route("POST", "/projects/{pk}/scenarios", access="write",
-              evidence=client("dss/project.py", "DSSProject.create_scenario", "EV-S01"))
-def create_scenario(ctx: RequestContext, pk: str):
-    return {"id": ctx.instance.objects.create_scenario(pk, ctx.json_object(), ctx.login)}
-
-
-@routes.route("GET", "/projects/{pk}/scenarios/{sid}", access="read",
-              evidence=client("dss/scenario.py", "DSSScenario.get_settings", "EV-S01"))
-def get_scenario(ctx: RequestContext, pk: str, sid: str):
-    return ctx.instance.objects.scenario(pk, sid)
-
-
-@routes.route("PUT", "/projects/{pk}/scenarios/{sid}", access="write",
-              evidence=client("dss/scenario.py", "DSSScenarioSettings.save", "EV-S01"))
-def save_scenario(ctx: RequestContext, pk: str, sid: str):
-    ctx.instance.objects.save_scenario(pk, sid, ctx.json_object(), ctx.login)
-
-
-@routes.route("DELETE", "/projects/{pk}/scenarios/{sid}", access="write",
-              evidence=client("dss/scenario.py", "DSSScenario.delete"))
-def delete_scenario(ctx: RequestContext, pk: str, sid: str):
-    ctx.instance.objects.delete_scenario(pk, sid, ctx.login)
-
-
-@routes.route("GET", "/projects/{pk}/scenarios/{sid}/payload", access="read",
-              evidence=client("dss/scenario.py", "DSSScenario.get_payload"))
-def get_scenario_payload(ctx: RequestContext, pk: str, sid: str):
-    return ctx.instance.objects.scenario_script(pk, sid)
-
-
-@routes.route("PUT", "/projects/{pk}/scenarios/{sid}/payload", access="write",
-              evidence=client("dss/scenario.py", "DSSScenario.set_payload"))
-def save_scenario_payload(ctx: RequestContext, pk: str, sid: str):
-    ctx.instance.objects.save_scenario_script(pk, sid, ctx.json_object().get("script"), ctx.login)
 
 
 # --- project folders -----------------------------------------------------------------------------------------

@@ -8,10 +8,16 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core.exceptions import AlreadyExists, InvalidArgument, NotFound
 from ..core.gitcmd import GitError, git
 from ..core.storage import read_json, write_bytes, write_json
 from . import layout
+from .exceptions import (
+    InvalidObjectName,
+    InvalidProjectKey,
+    ObjectNotFound,
+    ProjectAlreadyExists,
+    ProjectNotFound,
+)
 from .file_shapes import check_file
 
 if TYPE_CHECKING:
@@ -37,8 +43,7 @@ def write_file(path: Path, content: str | bytes | dict | list) -> None:
 
 def check_object_name(kind: str, name: str) -> None:
     if not isinstance(name, str) or not OBJECT_NAME_RE.match(name):
-        raise InvalidArgument(f"Invalid {kind} name: {name!r}",
-                              f"A {kind} name uses letters, digits, '_', '-' and '.' only, got {name!r}")
+        raise InvalidObjectName(kind, name)
 
 
 class Project:
@@ -145,9 +150,7 @@ class Project:
     def get_object(self, kind: str, name: str) -> dict:
         data = self.read(f"{layout.OBJECT_DIRS[kind]}/{name}.json") if OBJECT_NAME_RE.match(name) else None
         if data is None:
-            singular = kind.rstrip("s")
-            raise NotFound(f"{singular.capitalize()} not found: {self.key}.{name}",
-                           f"{singular} {name} does not exist in project {self.key}")
+            raise ObjectNotFound(self.key, kind, name)
         return data
 
     def objects(self, kind: str) -> list[tuple[str, dict]]:
@@ -220,7 +223,7 @@ class ProjectsBackend:
     def get(self, key: str) -> Project:
         project = self._projects.get(key)
         if project is None:
-            raise NotFound(f"Project not found: {key}", f"Project {key} does not exist")
+            raise ProjectNotFound(key)
         return project
 
     def exists(self, key: str) -> bool:
@@ -228,11 +231,9 @@ class ProjectsBackend:
 
     def check_new_key(self, key: object) -> str:
         if not isinstance(key, str) or not PROJECT_KEY_RE.match(key):
-            raise InvalidArgument(
-                f"Invalid project key: {key!r}",
-                f"projectKey must start with an uppercase letter and contain only A-Z, 0-9 and _, got {key!r}")
+            raise InvalidProjectKey(key)
         if key in self._projects or key in self._creating:
-            raise AlreadyExists(f"Project {key} already exists", f"A project with key {key} already exists")
+            raise ProjectAlreadyExists(key)
         return key
 
     def create(self, key: str, params: dict, files: dict[str, str | bytes | dict] | None = None,

@@ -1,6 +1,6 @@
 """Scenario runs backend: trigger fires, runs in background threads, their history, abort and test results.
 
-Scenario definitions are files owned by the objects area; this backend only reads them when a run starts.
+Definitions are in :mod:`.definitions` (files of the project); this backend reads them when a run starts.
 """
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..core.clock import now_ms
-from ..core.exceptions import DSSError, InvalidArgument, NotFound
+from ..core.exceptions import DSSError, InvalidArgument
 from ..projects.models import Project
 from . import steps
+from .exceptions import InvalidDate, ScenarioRunNotFound, TriggerFireNotFound
 from .run import ScenarioRun, StepRun, TriggerFire, is_test, worst
 
 if TYPE_CHECKING:
@@ -28,8 +29,7 @@ def _date_arg(name: str, value: str | None) -> str | None:
     try:
         return datetime.strptime(value, "%Y-%m-%d").strftime("%Y-%m-%d")
     except ValueError:
-        raise InvalidArgument(f"Invalid {name}: {value!r}",
-                              f"{name} must be a date YYYY-MM-DD, got {value!r}") from None
+        raise InvalidDate(name, value) from None
 
 
 class ScenarioRunsBackend:
@@ -67,14 +67,13 @@ class ScenarioRunsBackend:
         for run in self.runs(pk, sid):
             if run.id == run_id:
                 return run
-        raise NotFound(f"Scenario run not found: {pk}.{sid} {run_id}", f"Scenario {sid} has no run {run_id}")
+        raise ScenarioRunNotFound(pk, sid, run_id)
 
     def fire(self, pk: str, sid: str, trigger_id: str, fire_id: str | None) -> TriggerFire:
         fire = self._fires.get(fire_id or "")
         if fire is None or trigger_id != "manual" or fire.scenario_id != sid or fire.project.key != pk \
                 or not self._current(fire.project):
-            raise NotFound(f"Trigger fire not found: {pk}.{sid} {trigger_id}/{fire_id}",
-                           f"No fire of trigger {trigger_id} with run id {fire_id} for scenario {sid}")
+            raise TriggerFireNotFound(pk, sid, trigger_id, fire_id)
         return fire
 
     def last_runs(self, pk: str, sid: str, limit: int, only_finished: bool) -> list[ScenarioRun]:

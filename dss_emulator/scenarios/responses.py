@@ -1,8 +1,8 @@
-"""Scenario run-time routes: run, trigger fires, runs and their details, logs, abort, test status and reports.
+"""Scenario routes: definitions (list, create, settings, payload, delete) and run time (run, trigger fires, runs and
+their details, logs, abort, test status and reports).
 
-Scenario listing and settings are served by the objects area. Run ids are matched by their shape (the
-``scenariorun`` path convertor) so that ``/scenarios/{sid}/payload`` and friends are never taken for runs; this
-table must come before the objects table for ``testing-status`` and the report not to be taken for scenario ids.
+Run ids are matched by their shape (the ``scenariorun`` path convertor) so that ``/scenarios/{sid}/payload`` and
+friends are never taken for runs; literal segments (``testing-status``) win over ``{sid}`` (see ``core/app.py``).
 """
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from starlette.convertors import Convertor, register_url_convertor
 
 from ..core.context import RequestContext
 from ..core.evidence import client
-from ..core.exceptions import InvalidArgument
 from ..core.routing import Raw, RouteTable, Text
 from ..jobs.responses import initiator
 from . import report
+from .exceptions import MissingTriggerFire, NotATestRun, StepNotRun
 
 routes = RouteTable()
 
@@ -31,6 +31,52 @@ class _RunIdConvertor(Convertor):
 
 
 register_url_convertor("scenariorun", _RunIdConvertor())
+
+
+# --- definitions -----------------------------------------------------------------------------------------------
+@routes.route("GET", "/projects/{pk}/scenarios", access="read",
+              evidence=client("dss/project.py", "DSSProject.list_scenarios", "EV-S01", "EV-S04"))
+def list_scenarios(ctx: RequestContext, pk: str):
+    return ctx.instance.scenarios.list_scenarios(pk)
+
+
+@routes.route("POST", "/projects/{pk}/scenarios", access="write",
+              evidence=client("dss/project.py", "DSSProject.create_scenario", "EV-S01"))
+def create_scenario(ctx: RequestContext, pk: str):
+    return {"id": ctx.instance.scenarios.create_scenario(pk, ctx.json_object(), ctx.login)}
+
+
+@routes.route("GET", "/projects/{pk}/scenarios/{sid}", access="read",
+              evidence=client("dss/scenario.py", "DSSScenario.get_settings", "EV-S01"))
+def get_scenario(ctx: RequestContext, pk: str, sid: str):
+    return ctx.instance.scenarios.scenario(pk, sid)
+
+
+@routes.route("PUT", "/projects/{pk}/scenarios/{sid}", access="write",
+              evidence=client("dss/scenario.py", "DSSScenarioSettings.save", "EV-S01"))
+def save_scenario(ctx: RequestContext, pk: str, sid: str):
+    ctx.instance.scenarios.save_scenario(pk, sid, ctx.json_object(), ctx.login)
+
+
+@routes.route("DELETE", "/projects/{pk}/scenarios/{sid}", access="write",
+              evidence=client("dss/scenario.py", "DSSScenario.delete"))
+def delete_scenario(ctx: RequestContext, pk: str, sid: str):
+    ctx.instance.scenarios.delete_scenario(pk, sid, ctx.login)
+
+
+@routes.route("GET", "/projects/{pk}/scenarios/{sid}/payload", access="read",
+              evidence=client("dss/scenario.py", "DSSScenario.get_payload"))
+def get_scenario_payload(ctx: RequestContext, pk: str, sid: str):
+    return ctx.instance.scenarios.scenario_script(pk, sid)
+
+
+@routes.route("PUT", "/projects/{pk}/scenarios/{sid}/payload", access="write",
+              evidence=client("dss/scenario.py", "DSSScenario.set_payload"))
+def save_scenario_payload(ctx: RequestContext, pk: str, sid: str):
+    ctx.instance.scenarios.save_scenario_script(pk, sid, ctx.json_object().get("script"), ctx.login)
+
+
+# --- runs ------------------------------------------------------------------------------------------------------
 
 
 @routes.route("GET", "/projects/{pk}/scenarios/testing-status", access="read",
@@ -67,7 +113,7 @@ def get_run_for_trigger(ctx: RequestContext, pk: str, sid: str):
     """``{}`` until the fire has led to a run, then ``{scenarioRun}``."""
     trigger_id, fire_id = ctx.arg("triggerId"), ctx.arg("triggerRunId")
     if not trigger_id or not fire_id:
-        raise InvalidArgument("Missing triggerId or triggerRunId", "Both query parameters name the trigger fire")
+        raise MissingTriggerFire()
     fire = ctx.instance.scenario_runs.fire(pk, sid, trigger_id, fire_id)
     return {"scenarioRun": fire.run.as_dict()} if fire.run else {}
 
@@ -110,7 +156,7 @@ def get_run_log(ctx: RequestContext, pk: str, sid: str, run_id: str):
     run = ctx.instance.scenario_runs.get_run(pk, sid, run_id)
     step_id = ctx.arg("stepId")
     if step_id is not None and step_id not in {s.step.get("id") for s in run.steps}:
-        raise InvalidArgument(f"Invalid stepId: {step_id!r}", f"Run {run_id} of scenario {sid} ran no step {step_id!r}")
+        raise StepNotRun(sid, run_id, step_id)
     return Text(run.log_text(step_id))
 
 
@@ -120,6 +166,5 @@ def get_run_report(ctx: RequestContext, pk: str, sid: str, run_id: str):
     """JUnit XML of one run of a test scenario."""
     run = ctx.instance.scenario_runs.get_run(pk, sid, run_id)
     if not run.marked_as_test:
-        raise InvalidArgument(f"Scenario {pk}.{sid} was not a test scenario when run {run_id} was performed",
-                              "Reports are only available for test scenarios")
+        raise NotATestRun(pk, sid, run_id)
     return Raw(report.junit(pk, [run]), "application/xml")
