@@ -30,14 +30,14 @@ def git(cwd: Path, *args: str) -> str:
 
 
 def run_plan(root: Path, design_url: str, design_key: str, github_dir: Path, plan_file: Path) -> dict:
-    """``python -m components.plan`` on stack dev, remotes pointed at ``github_dir``; print it, return its JSON."""
+    """``python -m gitops_plan`` on stack dev, remotes pointed at ``github_dir``; print it, return its JSON."""
     env = dict(os.environ)
     env[f"PULUMI_CONFIG_{PROJECT}_DESIGNAPIKEY"] = design_key
     for key in ("STAGINGDESIGNAPIKEY", "STAGINGAUTOMATIONAPIKEY", "PRODDESIGNAPIKEY", "PRODAUTOMATIONAPIKEY"):
         env[f"PULUMI_CONFIG_{PROJECT}_{key}"] = f"demo-{key.lower()}"  # only ever written into GitHub secrets
-    command = [sys.executable, "-m", "components.plan", "--stack", "dev", "--design-url", design_url,
+    command = [sys.executable, "-m", "gitops_plan", "--stack", "dev", "--design-url", design_url,
                "--set", f"gitRemoteUrlTemplate={github_dir}/{{owner}}/{{repository}}.git", "--output", str(plan_file)]
-    print("$ python -m components.plan --stack dev --set gitRemoteUrlTemplate=.demo/github/{owner}/{repository}.git")
+    print("$ python -m gitops_plan --stack dev --set gitRemoteUrlTemplate=.demo/github/{owner}/{repository}.git")
     result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     lines = result.stdout.splitlines()
     more = [f"  … {len(lines) - 30} more lines (the whole plan as JSON: {plan_file})"] if len(lines) > 30 else []

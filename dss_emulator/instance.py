@@ -50,7 +50,7 @@ class Instance:
     def _build(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         self.keys = KeyStore(self.root / "keys.json", self.config.admin_key)
-        self.projects = ProjectsBackend(self)
+        self.projects = ProjectsBackend(self.root)
         self.futures = FuturesBackend(self)
         self.connections = Connections(self.root / "connections.json")
         self.bundles = BundlesBackend(self)
@@ -58,11 +58,11 @@ class Instance:
         self.jobs = JobsBackend(self)
         self.scenarios = ScenarioDefinitions(self.projects)
         self.scenario_runs = ScenarioRunsBackend(self)
-        self.datasets = DatasetsBackend(self)
-        self.objects = ObjectsBackend(self)
-        self.plugins = PluginsBackend(self)
+        self.datasets = DatasetsBackend(self.projects)
+        self.objects = ObjectsBackend(self.projects)
+        self.plugins = PluginsBackend(self.root)
         self.plugin_git = PluginGit(self.plugins, self.remote_policy)
-        self.project_git = ProjectGitBackend(self)
+        self.project_git = ProjectGitBackend(self.remote_policy)
 
     def reset(self) -> None:
         """Forget everything: projects, keys, bundles, deployments, faults, recorded errors."""

@@ -107,7 +107,8 @@ def _make_endpoint(instance: Instance, spec: RouteSpec):
                     raise InjectedFault(fault.status, fault.message)
             key = instance.keys.authenticate(key_from_headers(request.headers))
             authorize(key, spec.access, request.path_params)
-            # read from the handler's thread on first use: after the handler has checked the caller's rights
+            # read from the handler's thread on first use: after the declared access (above) and any object-level
+            # check of the handler
             ctx = RequestContext(instance, request.method, path, request.query_params, key,
                                  lambda: from_thread.run(_read_body, request, limit))
             result = await run_in_threadpool(spec.handler, ctx, **request.path_params)

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.exceptions import DSSError, NotFound
+from ..core.exceptions import DSSError
+from .exceptions import FutureNotFound
 
 
 @dataclass
@@ -94,7 +95,7 @@ class FuturesBackend:
     def get(self, job_id: str) -> Future:
         future = self._futures.get(job_id)
         if future is None:
-            raise NotFound(f"Future not found: {job_id}", f"No future with id {job_id}")
+            raise FutureNotFound(job_id)
         return future
 
     def answer(self, future: Future) -> dict:

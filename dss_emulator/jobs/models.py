@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..core.clock import now_ms
 from ..core.exceptions import DSSError
-from ..projects.models import Project
+from ..projects.models import Project, ProjectsBackend
 from . import data, runner
 from .exceptions import InvalidJobDefinition, JobNotFound
 from .flow import BUILD_TYPES, Flow, FlowError, FlowRecipe
@@ -45,18 +45,32 @@ def _check_outputs(project: Project, outputs: object) -> list[str]:
 class JobsBackend:
     """The jobs of one instance, kept in memory (a job belongs to one incarnation of its project)."""
 
-    def __init__(self, instance: Instance):
-        self.instance = instance
+    def __init__(self, node: Instance):
+        self._node = node  # read only through the named collaborators below
         self.timeout = 600.0  # seconds a Python recipe may run
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
         self._run_locks: dict[str, threading.Lock] = {}
 
+    # --- collaborators -----------------------------------------------------------------------------------
+    @property
+    def projects(self) -> ProjectsBackend:
+        """The node's current projects (a reset replaces them)."""
+        return self._node.projects
+
+    def _record_error(self, where: str, exc: BaseException) -> None:
+        """Keep an emulator bug for the test that caused it."""
+        self._node.record_error(where, exc)
+
+    def _retired(self) -> bool:
+        """Whether a reset of the node has replaced this backend."""
+        return self._node.jobs is not self
+
     # --- queries -----------------------------------------------------------------------------------------
     def _current(self, job: Job) -> bool:
         """Whether the job's project still exists as the same incarnation (not deleted, not reset)."""
-        projects = self.instance.projects
-        return self.instance.jobs is self and projects.exists(job.project.key) and \
+        projects = self.projects
+        return not self._retired() and projects.exists(job.project.key) and \
             projects.get(job.project.key) is job.project
 
     def get(self, project_key: str, job_id: str) -> Job:
@@ -77,7 +91,7 @@ class JobsBackend:
     def start(self, project_key: str, definition: object, initiator: str,
               scenario: tuple[str, str] | None = None) -> Job:
         """Validate ``definition`` and start the job in the background."""
-        project = self.instance.projects.get(project_key)
+        project = self.projects.get(project_key)
         if not isinstance(definition, dict):
             raise InvalidJobDefinition("Invalid job definition",
                                        f"expected a JSON object, got {type(definition).__name__}")
@@ -125,7 +139,7 @@ class JobsBackend:
                 job.finish("FAILED", message)
             except Exception as exc:  # a deleted project mid-run is expected; anything else is an emulator bug
                 if self._current(job):
-                    self.instance.record_error(f"job {job.id}", exc)
+                    self._record_error(f"job {job.id}", exc)
                 job.log(f"Internal error: {exc}", "ERROR")
                 job.finish("FAILED", f"Internal emulator error: {exc}")
 

@@ -6,17 +6,12 @@ EXPLICIT mode (see :meth:`dss_emulator.projects.models.Project.save_files`).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..core.auth import ApiKey
 from ..core.exceptions import invalid
-from ..projects.models import Project
+from ..projects.models import Project, ProjectsBackend
 from . import shapes
 from .datasets import check_dict, check_name
 from .exceptions import ProjectFolderNotFound, RecipeAlreadyExists, RecipeDatasetMissing
-
-if TYPE_CHECKING:
-    from ..instance import Instance
 
 ROOT_FOLDER = "ROOT"
 _WIRE_ONLY = ("name", "projectKey")
@@ -25,11 +20,11 @@ _WIRE_ONLY = ("name", "projectKey")
 class ObjectsBackend:
     """Recipes of every project of an instance, plus its (flat) project folder tree."""
 
-    def __init__(self, instance: Instance):
-        self.instance = instance
+    def __init__(self, projects: ProjectsBackend):
+        self.projects = projects
 
     def _project(self, pk: str) -> Project:
-        return self.instance.projects.get(pk)
+        return self.projects.get(pk)
 
     # --- recipes ---------------------------------------------------------------------------------------------
     def list_recipes(self, pk: str) -> list[dict]:
@@ -131,7 +126,7 @@ class ObjectsBackend:
         if folder_id != ROOT_FOLDER:
             raise ProjectFolderNotFound(folder_id, ROOT_FOLDER)
         return {"id": ROOT_FOLDER, "name": None, "parentId": None, "childrenIds": [],
-                "projectKeys": [k for k in self.instance.projects.keys() if key.can(k, "read")]}
+                "projectKeys": [k for k in self.projects.keys() if key.can(k, "read")]}
 
     def locate_project(self, pk: str, key: ApiKey) -> dict:
         self._project(pk)

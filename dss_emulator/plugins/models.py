@@ -14,16 +14,12 @@ import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..core.exceptions import invalid
 from ..core.gitcmd import git
 from ..core.storage import read_json, write_json
 from ..projects.models import write_file
 from .exceptions import InvalidPluginFilePath, NotADevPlugin, PluginAlreadyExists, PluginFileNotFound, PluginNotFound
-
-if TYPE_CHECKING:
-    from ..instance import Instance
 
 PLUGIN_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 
@@ -57,8 +53,9 @@ class Plugin:
 class PluginsBackend:
     """Installed and development plugins; development plugins are committed git repositories."""
 
-    def __init__(self, instance: Instance):
-        self.root = instance.root / "plugins"
+    def __init__(self, root: Path):
+        """``root``: the instance's data directory (plugins live in its ``plugins`` folder)."""
+        self.root = root / "plugins"
         self._lock = threading.Lock()
         self._locks: dict[str, threading.RLock] = {}
 

@@ -6,7 +6,6 @@ import re
 import shutil
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..core.gitcmd import GitError, git
 from ..core.storage import read_json, write_bytes, write_json
@@ -19,9 +18,6 @@ from .exceptions import (
     ProjectNotFound,
 )
 from .file_shapes import check_file
-
-if TYPE_CHECKING:
-    from ..instance import Instance
 
 PROJECT_KEY_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,99}$")
 DATA_FILE = "data.csv"  # a dataset's rows, in its data dir
@@ -200,10 +196,11 @@ class Project:
 class ProjectsBackend:
     """All projects of an instance, found on disk under ``<instance>/projects``."""
 
-    def __init__(self, instance: Instance):
-        self.instance = instance
-        self.trees = instance.root / "projects"
-        self.states = instance.root / "project-state"
+    def __init__(self, root: Path):
+        """``root``: the instance's data directory (projects, their state and a git template live under it)."""
+        self.root = root
+        self.trees = root / "projects"
+        self.states = root / "project-state"
         self.trees.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._creating: set[str] = set()
@@ -273,7 +270,7 @@ class ProjectsBackend:
     def _empty_repo(self) -> Path:
         """A freshly initialised ``.git`` (branch master) to copy: faster than running ``git init`` per project."""
         with self._lock:
-            template = self.instance.root / "empty-repo"
+            template = self.root / "empty-repo"
             if not (template / ".git" / "HEAD").is_file():
                 shutil.rmtree(template, ignore_errors=True)
                 template.mkdir(parents=True)

@@ -6,7 +6,7 @@ import json
 import pulumi
 import pytest
 
-from components.plan import main
+from gitops_plan.plan import main
 
 from .conftest import SECRETS
 

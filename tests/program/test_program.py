@@ -7,7 +7,6 @@ from importlib.metadata import version
 
 import pytest
 
-from components.mocks import MockRun
 from components.settings import parse_settings
 from components.workflow_files import (
     PLATFORM_COMMIT_MARKER,
@@ -18,6 +17,8 @@ from components.workflow_files import (
     project_workflow_files,
     starter_tests_py,
 )
+from gitops_plan.mocks import MockRun
+from gitops_plan.observe import secret_values
 
 from .conftest import SECRETS, SHA, Runner, create_projects, valid_config
 from .schema_check import FULL_SCHEMA, SLICE_FILE, schema_problems, schema_slice
@@ -146,7 +147,7 @@ def test_environment_secrets_hold_only_their_own_stage(sample):
 
 
 def test_no_secret_value_in_a_non_secret_input_or_in_the_outputs(sample):
-    secrets = sample["settings"].secret_values()
+    secrets = secret_values(sample["settings"])
     assert len(secrets) == 6  # design key, 4 CI keys, certificate
     for name in ("default", "configured", "organization"):
         result = sample[name]
