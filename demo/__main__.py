@@ -4,15 +4,11 @@
 2. the Pulumi program's offline plan against it: the GitHub state it declares;
 3. a local stand-in for that GitHub (bare repositories) and the declared onboarding applied: DSS pushes dev;
 4. the generated workflows' runs for CHURN with the deploy script: PR → staging, merge → prod (same bundle),
-<<<<<<< HEAD
-   then a breaking change whose PR run fails on staging while prod keeps the tested bundle.
+   then a breaking change whose PR run fails on staging while prod keeps the tested bundle;
+5. the fleet at a glance (``python -m dss_deploy status``): what runs where, what is unhealthy or untested;
+6. SALES_FORECAST deployed through the Project Deployer with its design-only connection remapped by the infra.
 Everything lives under ``.demo/`` and is rebuilt on each run; ``.demo/served-routes.json`` lists the DSS routes the
 run called (``[method, route path]``), which the demo's test checks against ``dss_emulator/COVERAGE.md``.
-=======
-   then a breaking change whose PR run fails on staging while prod keeps the tested bundle;
-5. the fleet at a glance (``python -m dss_deploy status``): what runs where, what is unhealthy or untested.
-Everything lives under ``.demo/`` and is rebuilt on each run.
->>>>>>> main
 """
 from __future__ import annotations
 
@@ -20,11 +16,13 @@ import json
 import shutil
 import sys
 
+from dataikuapi import DSSClient
+
 from dss_emulator.config import ConfigError
 from dss_emulator.seeding import SeedError
 from dss_emulator.server import EmulatorServer
 
-from .cluster import ROOT, demo_config, show_cluster, table
+from .cluster import ROOT, demo_config, deploy_remapped_sample, show_cluster, table
 from .fleet import show_fleet
 from .github import create_repository, onboard_projects, run_plan
 from .pipeline import Stage, run_pipeline
@@ -68,6 +66,10 @@ def run(server: EmulatorServer) -> None:
     section("5. The fleet at a glance (the daily fleet report's table; the page is .demo/fleet.html)")
     if show_fleet(plan, design, WORK) != 0:
         raise RuntimeError("the fleet status command failed; see its output above")
+
+    section("6. SALES_FORECAST through the Project Deployer, connection remapped by the infra")
+    print(table(["deployment", "bundle", "health", "update log"],
+                deploy_remapped_sample(DSSClient(*design), "SALES_FORECAST", "staging")))
 
 
 def main() -> int:
