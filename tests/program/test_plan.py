@@ -29,7 +29,7 @@ def _secrets_in(text: str, dss) -> list[str]:
 def test_plan_prints_each_projects_resources(plan_env, dss, capsys):
     assert main(plan_env) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Plan: 3 project and 1 plugin repositories, 58 resources; DSS "
+    assert out.startswith("Plan: 3 project and 1 plugin repositories, 68 resources; DSS "
                           f"{dss.url('design')} answered 2 discovery requests")
     assert ("\nproject CHURN (17 resources)\n"
             "  Repository                  dss-churn (private, archive on destroy: True)") in out
@@ -38,7 +38,7 @@ def test_plan_prints_each_projects_resources(plan_env, dss, capsys):
     assert ("  DssGitRemote                DSS CHURN: remote git@github.com:dss-gitops-demo/dss-churn.git, push dev "
             "(a new one rebased onto prod)") in out
     assert "  ActionsVariable             variable DSS_STAGING_INFRA_ID = staging" in out
-    assert "\nplugin dss-custom-connectors (5 resources)\n" in out
+    assert "\nplugin dss-custom-connectors (15 resources)\n" in out
     assert _secrets_in(out, dss) == []
 
 
