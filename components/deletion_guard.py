@@ -14,6 +14,7 @@ import pulumi
 
 PROJECTS_OUTPUT = "projects"
 PLUGINS_OUTPUT = "plugins"
+SHARD_OUTPUT = "shard"
 
 
 class DeletionRefused(pulumi.RunError):
@@ -22,19 +23,22 @@ class DeletionRefused(pulumi.RunError):
 
 @dataclass(frozen=True)
 class Managed:
-    """Repository name per project key and per plugin id."""
+    """Repository name per project key and per plugin id (and the shard "i/n" they were managed as, if known)."""
 
     projects: Mapping[str, str] = field(default_factory=dict)
     plugins: Mapping[str, str] = field(default_factory=dict)
+    shard: str | None = None
 
     @property
     def count(self) -> int:
         return len(self.projects) + len(self.plugins)
 
     @classmethod
-    def from_outputs(cls, projects: Any, plugins: Any) -> Managed:
-        """Read the ``projects`` / ``plugins`` stack outputs ({key: {"repository": name, ...}}); None = none."""
-        return cls(projects=_names(PROJECTS_OUTPUT, projects), plugins=_names(PLUGINS_OUTPUT, plugins))
+    def from_outputs(cls, projects: Any, plugins: Any, shard: Any = None) -> Managed:
+        """Read the ``projects`` / ``plugins`` stack outputs ({key: {"repository": name, ...}}) and ``shard``;
+        None = none."""
+        return cls(projects=_names(PROJECTS_OUTPUT, projects), plugins=_names(PLUGINS_OUTPUT, plugins),
+                   shard=shard if isinstance(shard, str) else None)
 
 
 def _names(output: str, value: Any) -> dict[str, str]:
@@ -57,7 +61,8 @@ async def read_previous() -> Managed:
     ref = pulumi.StackReference("previous-run", stack_name=self_reference_name())
     projects = await ref.get_output_details(PROJECTS_OUTPUT)
     plugins = await ref.get_output_details(PLUGINS_OUTPUT)
-    return Managed.from_outputs(_value(projects), _value(plugins))
+    shard = await ref.get_output_details(SHARD_OUTPUT)
+    return Managed.from_outputs(_value(projects), _value(plugins), _value(shard))
 
 
 def _value(details: pulumi.StackReferenceOutputDetails) -> Any:

@@ -39,8 +39,7 @@ class PluginRepository(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: PluginRepositoryArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TYPE, name, {}, opts)
-        repo = parts.repository(name, args.repository_name, args.description, ["dataiku", "dss-plugin"],
-                                args.policy, self)
+        repo = parts.repository(name, args.repository_name, args.description, args.policy, self)
         files = [parts.ManagedFile(path, content) for path, content in args.workflow_files.items()]
         default, written = parts.prod_and_files(name, repo, args.policy, files, self)
         dev = parts.dev_from_prod(name, repo, args.policy, written[-1] if written else default, self)

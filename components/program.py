@@ -13,7 +13,7 @@ import pulumi_github as github
 from dataikuapi import DSSClient
 from pydantic import SecretStr
 
-from . import deletion_guard, naming
+from . import deletion_guard, naming, run_bound, sharding
 from . import repository_parts as parts
 from .discovery import DssPlugin, DssProject, ProjectFilter, discover
 from .dss_connection import dss_client
@@ -46,8 +46,9 @@ def _secret_or_none(value: SecretStr | None) -> str | None:
 async def run_program(settings: Settings, client: DSSClient | None = None) -> dict[str, pulumi.Input]:
     """Declare every repository; return the stack outputs.
 
-    Everything that can fail runs before the first managed resource is declared: discovery, naming, rendering
-    the workflows, and the deletion guard (which reads the last outputs through a StackReference).
+    Everything that can fail runs before the first managed resource is declared: discovery, naming, the shard
+    check, rendering the workflows, and the deletion guard (the last outputs are read through a StackReference).
+    The stack manages its shard's keys only, and at most ``maxNewRepositoriesPerRun`` new ones per run.
     """
     project_filter = ProjectFilter(settings.include_projects, settings.exclude_projects, settings.required_tags,
                                    settings.project_folder)
@@ -58,6 +59,21 @@ async def run_program(settings: Settings, client: DSSClient | None = None) -> di
         inventory = discover(client, project_filter, settings.plugin_repositories)
     names = naming.repository_names([p.key for p in inventory.projects], [p.id for p in inventory.plugins],
                                     settings.repository_name_template, settings.plugin_repository_name_template)
+    previous = await deletion_guard.read_previous()
+    sharding.check_change(previous.shard, settings.stack_shard, settings.allow_shard_change)
+    admitted = run_bound.admit(sharding.select(names.projects, settings.stack_shard),
+                               sharding.select(names.plugins, settings.stack_shard), previous.projects,
+                               previous.plugins, settings.max_new_repositories_per_run)
+    desired = deletion_guard.Managed(projects={key: names.projects[key] for key in admitted.projects},
+                                     plugins={key: names.plugins[key] for key in admitted.plugins})
+    removed = deletion_guard.check(previous, desired, settings.max_deletions_per_run, settings.plugin_repositories)
+    if removed:
+        pulumi.log.warn(f"{len(removed)} repositories are no longer managed and will be "
+                        f"{'archived' if settings.archive_on_destroy else 'DELETED'}: {', '.join(removed)}")
+    waiting = admitted.waiting_projects + admitted.waiting_plugins
+    if waiting:
+        pulumi.log.info(f"{len(waiting)} new repositories wait for a later run (maxNewRepositoriesPerRun="
+                        f"{settings.max_new_repositories_per_run}): {', '.join(waiting)}")
     policy = parts.RepositoryPolicy(settings.visibility, settings.archive_on_destroy, settings.dev_branch,
                                     settings.prod_branch, settings.required_approvals, settings.team_grants)
     environments = environment_specs(settings)
@@ -66,22 +82,18 @@ async def run_program(settings: Settings, client: DSSClient | None = None) -> di
     onboarding_certificate = pulumi.Output.secret(certificate) if certificate else None
     project_args = {p.key: _project_args(settings, policy, environments, design_key, onboarding_certificate, p,
                                          names.projects[p.key])
-                    for p in inventory.projects}
-    plugin_args = {p.id: _plugin_args(settings, policy, p, names.plugins[p.id]) for p in inventory.plugins}
-    desired = deletion_guard.Managed(projects=names.projects, plugins=names.plugins)
-    removed = deletion_guard.check(await deletion_guard.read_previous(), desired, settings.max_deletions_per_run,
-                                   settings.plugin_repositories)
-    if removed:
-        pulumi.log.warn(f"{len(removed)} repositories are no longer managed and will be "
-                        f"{'archived' if settings.archive_on_destroy else 'DELETED'}: {', '.join(removed)}")
+                    for p in inventory.projects if p.key in desired.projects}
+    plugin_args = {p.id: _plugin_args(settings, policy, p, names.plugins[p.id])
+                   for p in inventory.plugins if p.id in desired.plugins}
 
     provider = github.Provider("github", owner=settings.owner)
     opts = pulumi.ResourceOptions(providers={"github": provider})
-    if settings.variable_scope == "organization":
+    if settings.organization_variables:
         _organization_variables(settings, opts)
     projects = {key: ProjectRepository(f"dss-project-{key}", args, opts) for key, args in project_args.items()}
     plugins = {key: PluginRepository(f"dss-plugin-{key}", args, opts) for key, args in plugin_args.items()}
-    return {deletion_guard.PROJECTS_OUTPUT: _summary(projects), deletion_guard.PLUGINS_OUTPUT: _summary(plugins)}
+    return {deletion_guard.PROJECTS_OUTPUT: _summary(projects), deletion_guard.PLUGINS_OUTPUT: _summary(plugins),
+            deletion_guard.SHARD_OUTPUT: str(settings.stack_shard), run_bound.WAITING_OUTPUT: admitted.output()}
 
 
 def _summary(components: Mapping[str, ProjectRepository | PluginRepository]) -> dict[str, pulumi.Input]:
@@ -143,7 +155,7 @@ def _project_args(settings: Settings, policy: parts.RepositoryPolicy, environmen
                   design_key: pulumi.Output[str], client_certificate: pulumi.Output[str] | None,
                   project: DssProject, repository: str) -> ProjectRepositoryArgs:
     ctx = _workflow_context(settings, project.key, repository)
-    variables = shared_variables(settings) if settings.variable_scope == "repository" else {}
+    variables = {} if settings.organization_variables else shared_variables(settings)
     summary = f": {project.short_desc or project.name}" if (project.short_desc or project.name) != project.key else ""
     return ProjectRepositoryArgs(
         project_key=project.key, repository_name=repository,

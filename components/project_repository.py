@@ -47,8 +47,7 @@ class ProjectRepository(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ProjectRepositoryArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TYPE, name, {}, opts)
-        repo = parts.repository(name, args.repository_name, args.description, ["dataiku", "dss-project"],
-                                args.policy, self)
+        repo = parts.repository(name, args.repository_name, args.description, args.policy, self)
         files = [parts.ManagedFile(path, content) for path, content in args.workflow_files.items()]
         files.append(parts.ManagedFile("tests.py", args.starter_tests, overwrite=False))
         default, written = parts.prod_and_files(name, repo, args.policy, files, self)

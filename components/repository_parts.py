@@ -51,16 +51,17 @@ class EnvironmentSpec:
     reviewer_teams: tuple[int, ...] = ()
 
 
-def repository(prefix: str, name: str, description: str, topics: Sequence[str], policy: RepositoryPolicy,
+def repository(prefix: str, name: str, description: str, policy: RepositoryPolicy,
                parent: pulumi.Resource) -> github.Repository:
-    """The repository: explicit name (no autonaming), archived on destroy, merge commits only.
+    """The repository: explicit name (no autonaming), archived on destroy, merge commits only, no topics (they
+    would cost two more GitHub writes per repository at creation; the description says it is managed here).
 
     Merge commits only (no squash / rebase) keep every dev commit in prod's history, so the next pull request
     dev → prod shares ancestry and DSS never has to pull prod back; dev is never deleted on merge.
     """
     return github.Repository(
         f"{prefix}-repo", name=name, description=description[:350], visibility=policy.visibility,
-        auto_init=True, archive_on_destroy=policy.archive_on_destroy, topics=list(topics),
+        auto_init=True, archive_on_destroy=policy.archive_on_destroy,
         has_issues=True, has_wiki=False, has_projects=False, has_discussions=False,
         allow_merge_commit=True, allow_squash_merge=False, allow_rebase_merge=False, allow_auto_merge=False,
         delete_branch_on_merge=False,
