@@ -86,7 +86,10 @@ async def run_program(settings: Settings, client: DSSClient | None = None) -> di
     plugin_args = {p.id: _plugin_args(settings, policy, p, names.plugins[p.id])
                    for p in inventory.plugins if p.id in desired.plugins}
 
-    provider = github.Provider("github", owner=settings.owner)
+    provider = github.Provider("github", owner=settings.owner, write_delay_ms=settings.github_write_delay_ms,
+                               parallel_requests=settings.github_parallel_requests,
+                               legacy_client=settings.github_legacy_client,
+                               cache_path=settings.github_cache_path or None)
     opts = pulumi.ResourceOptions(providers={"github": provider})
     if settings.organization_variables:
         _organization_variables(settings, opts)

@@ -257,6 +257,10 @@ class Settings(BaseModel):
     archive_on_destroy: bool
     max_deletions_per_run: int
     max_new_repositories_per_run: int
+    github_write_delay_ms: int
+    github_parallel_requests: bool
+    github_legacy_client: bool
+    github_cache_path: str
     shard: Annotated[str, AfterValidator(_shard)]
     allow_shard_change: bool
     plugin_repositories: bool
@@ -312,6 +316,13 @@ class Settings(BaseModel):
     def _at_least_one(cls, value: int) -> int:
         if value < 1:
             raise ValueError("must be 1 or more (new projects would never get a repository)")
+        return value
+
+    @field_validator("github_write_delay_ms")
+    @classmethod
+    def _delay(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError("must be 0 or more milliseconds")
         return value
 
     @field_validator("variable_scope")

@@ -301,3 +301,14 @@ def test_resources_per_project(sample, name, per_project):
 def test_schema_slice_matches_the_full_provider_schema():
     assert version("pulumi_github") == "6.15.0"  # the schema's version
     assert json.loads(SLICE_FILE.read_text()) == schema_slice(json.loads(FULL_SCHEMA.read_text()))
+
+
+def test_provider_settings_reach_the_github_provider(dss, settings_for, run):
+    create_projects(dss, "ALPHA")
+    [default] = run(settings_for()).of_type("pulumi:providers:github")
+    assert {k: default.inputs.get(k) for k in ("writeDelayMs", "parallelRequests", "legacyClient", "cachePath")} == {
+        "writeDelayMs": "1000", "parallelRequests": "false", "legacyClient": "true", "cachePath": None}
+    [tuned] = run(settings_for(githubLegacyClient="false", githubCachePath="/var/cache/github",
+                               githubWriteDelayMs="1500")).of_type("pulumi:providers:github")
+    assert (tuned.inputs["legacyClient"], tuned.inputs["cachePath"], tuned.inputs["writeDelayMs"]) == (
+        "false", "/var/cache/github", "1500")
