@@ -7,7 +7,9 @@ from importlib.metadata import version
 
 import pytest
 
+from components.github_requests import plan_budget
 from components.mocks import MockRun
+from components.plan import to_document
 from components.settings import parse_settings
 from components.workflow_files import (
     PLATFORM_COMMIT_MARKER,
@@ -312,3 +314,10 @@ def test_provider_settings_reach_the_github_provider(dss, settings_for, run):
                                githubWriteDelayMs="1500")).of_type("pulumi:providers:github")
     assert (tuned.inputs["legacyClient"], tuned.inputs["cachePath"], tuned.inputs["writeDelayMs"]) == (
         "false", "/var/cache/github", "1500")
+
+
+def test_every_resource_the_program_declares_has_a_github_request_model(sample):
+    for name in ("default", "configured", "user"):
+        document = to_document(sample[name], sample["settings"], [])
+        budget = plan_budget(document["resources"])
+        assert budget.create.requests > 0 and budget.reconcile.requests == 0, name
