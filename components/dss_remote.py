@@ -19,7 +19,12 @@ What create and update do, through dataikuapi on the design node (:func:`onboard
    - GitHub has dev (a re-run, or DSS pushed before): ``pull`` it with rebase, as DSS's own Pull does;
    - GitHub has neither (the repository is not ready): an error, nothing is pushed;
 
-4. ``push`` the dev branch (it then tracks GitHub's dev); a refused push fails the resource with DSS's git output.
+4. ``push`` the dev branch (it then tracks GitHub's dev).
+
+A refused step (a rebase conflict, a refused push, DSS unreachable) does not fail the resource, so one project
+cannot stop Pulumi from starting the other projects' steps: create / update succeed and record the one-line reason
+in the ``failure`` output (None after a success), which the program reports in its stack outputs. A recorded failure
+makes the next run's ``diff`` ask for an update, which tries again.
 
 Delete leaves the DSS project alone, on purpose: repositories are archived (not deleted) on destroy, the project's
 history stays where it is, and the usual reason for a delete is that the DSS project itself is gone. It also means
@@ -107,8 +112,8 @@ class DssGitRemoteProvider(ResourceProvider):
 
     def diff(self, _id: str, olds: dict, news: dict) -> DiffResult:
         changes = [name for name in _INPUTS if olds.get(name) != news.get(name)]
-        return DiffResult(changes=bool(changes), replaces=[n for n in changes if n in _REPLACING],
-                          delete_before_replace=False)
+        return DiffResult(changes=bool(changes) or bool(olds.get("failure")),
+                          replaces=[n for n in changes if n in _REPLACING], delete_before_replace=False)
 
     def create(self, props: dict) -> CreateResult:
         return CreateResult(id_=props["project_key"], outs=self._apply(props))
@@ -121,12 +126,15 @@ class DssGitRemoteProvider(ResourceProvider):
 
     @staticmethod
     def _apply(props: dict) -> dict:
-        with dss_client(props["design_url"], props["api_key"], props.get("client_certificate"),
-                        props.get("ca_bundle")) as client:
-            commit = onboard(client, props["project_key"], props["remote_url"], props["branch"],
-                             props["prod_branch"])
         outs = {name: props[name] for name in _INPUTS}
-        outs["pushed_commit"] = commit
+        try:
+            with dss_client(props["design_url"], props["api_key"], props.get("client_certificate"),
+                            props.get("ca_bundle")) as client:
+                outs["pushed_commit"] = onboard(client, props["project_key"], props["remote_url"],
+                                                props["branch"], props["prod_branch"])
+            outs["failure"] = None
+        except OnboardingError as exc:  # recorded, not raised: the other projects go on (module docstring)
+            outs.update(pushed_commit=None, failure=str(exc))
         return outs
 
 
@@ -151,8 +159,10 @@ class DssGitRemote(pulumi.dynamic.Resource):
 
     project_key: pulumi.Output[str]
     remote_url: pulumi.Output[str]
-    pushed_commit: pulumi.Output[str]
-    """The DSS commit the last create/update pushed."""
+    pushed_commit: pulumi.Output[str | None]
+    """The DSS commit the last create/update pushed (None when it failed)."""
+    failure: pulumi.Output[str | None]
+    """Why the last create/update pushed nothing (one line, no secret), or None."""
 
     def __init__(self, name: str, args: DssGitRemoteArgs, opts: pulumi.ResourceOptions | None = None):
         props = {"project_key": args.project_key, "remote_url": args.remote_url, "branch": args.branch,
@@ -160,5 +170,5 @@ class DssGitRemote(pulumi.dynamic.Resource):
                  "api_key": pulumi.Output.secret(args.api_key), "ca_bundle": args.ca_bundle,
                  "client_certificate": None if args.client_certificate is None
                  else pulumi.Output.secret(args.client_certificate),
-                 "pushed_commit": None}
+                 "pushed_commit": None, "failure": None}
         super().__init__(DssGitRemoteProvider(), name, props, opts)

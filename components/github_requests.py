@@ -73,6 +73,9 @@ MODEL: Mapping[str, ResourceModel] = {
 }
 TOPICS = Cost(2, 0)
 """Repository topics: PUT topics after the POST, and again in the update the create ends with."""
+EXISTENCE_CHECK = Cost(0, 1)
+"""A new key's repository name is looked up once before anything is declared (``getRepository`` invoke, see
+components/existing_repositories.py); a ``pulumi preview`` of the same run looks it up again."""
 NO_GITHUB_REQUEST = frozenset({"DssGitRemote"})
 """Resources of ours that talk to DSS only."""
 DSS_WRITE_GRANTS = ("RepositoryDeployKey", "TeamRepository")
@@ -117,8 +120,9 @@ def resource_budget(kind: str, inputs: Mapping[str, Any]) -> Budget:
 
 def project_budget(resources: Iterable[Mapping[str, Any]]) -> Budget:
     """The budget of one project repository: its component's resources (``type`` and ``inputs`` of each, as in a
-    plan document), with DSS's write-access grant counted even when not declared (see :data:`DSS_WRITE_GRANTS`)."""
-    create, refresh = Cost(), Cost()
+    plan document) and the existence check of its name, with DSS's write-access grant counted even when not
+    declared (see :data:`DSS_WRITE_GRANTS`)."""
+    create, refresh = EXISTENCE_CHECK, Cost()
     kinds = set()
     for resource in resources:
         kind = short_type(resource["type"])

@@ -6,13 +6,16 @@ the outputs of a "previous run" given by the caller.
 """
 from __future__ import annotations
 
+import base64
 import threading
 import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import dill
 import pulumi
+from pulumi.dynamic import ResourceProvider
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks, set_mocks
 from pulumi.runtime.settings import set_root_resource
@@ -20,6 +23,8 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
+DYNAMIC = "pulumi-python:dynamic:Resource"
+GET_REPOSITORY = "github:index/getRepository:getRepository"
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,8 @@ class Declared:
     ignore_changes: tuple[str, ...] = ()
     retain_on_delete: bool = False
     provider: str = ""
+    import_id: str = ""
+    """The id of an existing resource to import (adoption), empty for a resource to create."""
 
 
 @dataclass
@@ -90,16 +97,27 @@ def _has_secret(value: Any) -> bool:
 
 
 class ProgramMocks(Mocks):
-    """Inputs echoed as outputs, plus the computed outputs the GitHub provider would add."""
+    """Inputs echoed as outputs, plus the computed outputs the GitHub provider would add.
 
-    def __init__(self, owner: str = "acme", previous_outputs: Mapping[str, Any] | None = None):
+    With ``apply_dynamic`` the program's dynamic resources (the DSS onboarding) are really created: their provider
+    is unpickled and its ``check`` and ``create`` run, as the engine would run them in ``pulumi up``.
+    """
+
+    def __init__(self, owner: str = "acme", previous_outputs: Mapping[str, Any] | None = None,
+                 apply_dynamic: bool = False, existing_repositories: Mapping[str, Mapping[str, Any]] | None = None):
         self.owner = owner
         self.previous_outputs = dict(previous_outputs or {})
+        self.apply_dynamic = apply_dynamic
+        self.existing_repositories = dict(existing_repositories or {})
+        """Repository name → what GitHub's getRepository answers for it (e.g. ``{"archived": True}``)."""
+        self.invokes: list[tuple[str, dict]] = []
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict]:
         if args.typ == STACK_REFERENCE:
             return args.name, {"name": args.inputs.get("name"), "outputs": self.previous_outputs,
                                "secretOutputNames": []}
+        if args.typ == DYNAMIC and self.apply_dynamic:
+            return _create_dynamic(args)
         outputs = dict(args.inputs)
         name = _plain(args.inputs.get("name")) or args.name
         if args.typ == "github:index/repository:Repository":
@@ -112,8 +130,28 @@ class ProgramMocks(Mocks):
             outputs.update(commitSha="1" * 40, sha="2" * 40)
         return f"{args.name}-id", outputs
 
-    def call(self, args: MockCallArgs) -> tuple[dict, list | None]:
-        raise NotImplementedError(f"the program makes no invoke, got {args.token}")
+    def call(self, args: MockCallArgs) -> dict:
+        """getRepository, the program's one invoke: an existing repository's fields, or what the provider answers
+        for a missing one (an empty id and nothing else)."""
+        self.invokes.append((args.token, dict(args.args)))
+        if args.token != GET_REPOSITORY:
+            raise NotImplementedError(f"the program makes no other invoke, got {args.token}")
+        owner, _, name = str(args.args.get("fullName")).partition("/")
+        if owner != self.owner or name not in self.existing_repositories:
+            return {"id": "", "fullName": args.args.get("fullName")}
+        return {"id": name, "fullName": f"{owner}/{name}", "name": name, "nodeId": f"R_{name}",
+                "htmlUrl": f"https://github.com/{owner}/{name}", "archived": False,
+                **self.existing_repositories[name]}
+
+
+def _create_dynamic(args: MockResourceArgs) -> tuple[str, dict]:
+    inputs = _plain(args.inputs)
+    provider: ResourceProvider = dill.loads(base64.b64decode(inputs.pop("__provider")))
+    checked = provider.check({}, inputs)
+    if checked.failures:
+        raise ValueError(f"{args.name}: " + "; ".join(f"{f.property}: {f.reason}" for f in checked.failures))
+    created = provider.create(checked.inputs)
+    return created.id, {**inputs, **(created.outs or {})}
 
 
 class RecordingMonitor(MockMonitor):
@@ -140,7 +178,7 @@ class RecordingMonitor(MockMonitor):
             self._record(request, request.object, custom=request.custom, dependencies=request.dependencies,
                          delete_before_replace=request.deleteBeforeReplace,
                          ignore_changes=tuple(request.ignoreChanges),
-                         retain_on_delete=bool(request.retainOnDelete))
+                         retain_on_delete=bool(request.retainOnDelete), import_id=request.importId)
         return response
 
     def ReadResource(self, request):
@@ -151,10 +189,11 @@ class RecordingMonitor(MockMonitor):
 
 def run_mocked(program: Callable[[], Awaitable[Mapping[str, Any]]], *, owner: str = "acme",
                previous_outputs: Mapping[str, Any] | None = None, project: str = "dataiku-gitops",
-               stack: str = "dev", preview: bool = False, monitor: RecordingMonitor | None = None) -> MockRun:
+               stack: str = "dev", preview: bool = False, monitor: RecordingMonitor | None = None,
+               apply_dynamic: bool = False) -> MockRun:
     """Run ``program`` (an async function returning the stack outputs) under fresh mocks; exceptions propagate
-    (pass your own ``monitor`` to see what was declared before one)."""
-    monitor = monitor or RecordingMonitor(ProgramMocks(owner, previous_outputs))
+    (pass your own ``monitor`` to see what was declared before one). ``apply_dynamic``: see :class:`ProgramMocks`."""
+    monitor = monitor or RecordingMonitor(ProgramMocks(owner, previous_outputs, apply_dynamic))
     set_root_resource(None)
     set_mocks(monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor,
               organization="organization")

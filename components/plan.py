@@ -100,7 +100,8 @@ def to_document(run: MockRun, settings: settings_module.Settings, requests: Sequ
     ``githubRequests``: the request budget per project (see :mod:`components.github_requests`)."""
     resources = [{"type": r.type, "name": r.name, "urn": r.urn, "parent": r.parent,
                   "inputs": {k: SECRET if k in r.secret_inputs else v for k, v in r.inputs.items()
-                             if k != "__provider"}}
+                             if k != "__provider"},
+                  **({"adopt": r.import_id} if r.import_id else {})}
                  for r in run.resources]
     return {
         "designUrl": settings.design_url,
@@ -133,7 +134,10 @@ def describe(resource: dict) -> str:
     """One line saying what a declared resource is."""
     i = resource["inputs"]
     kind = short_type(resource["type"])
-    if kind == "Repository":
+    if kind == "Repository" and resource.get("adopt"):
+        subject = (f"adopt {resource['adopt']}: the existing repository, imported as it is (the next run applies "
+                   "the settings, unarchives it and declares the rest)")
+    elif kind == "Repository":
         subject = f"{i.get('name')} ({i.get('visibility')}, archive on destroy: {i.get('archiveOnDestroy')})"
     elif kind == "BranchDefault":
         subject = f"default branch {i.get('branch')} (auto_init's main renamed)"

@@ -27,6 +27,8 @@ class PluginRepositoryArgs:
     """The plugin PR workflow job's name, required on prod."""
     workflow_files: Mapping[str, str]
     """Path → content, written in this order and kept up to date."""
+    adopt: bool = False
+    """The repository exists already: import it as it is, alone; the next run declares the rest."""
 
 
 class PluginRepository(pulumi.ComponentResource):
@@ -39,12 +41,13 @@ class PluginRepository(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: PluginRepositoryArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TYPE, name, {}, opts)
-        repo = parts.repository(name, args.repository_name, args.description, args.policy, self)
-        files = [parts.ManagedFile(path, content) for path, content in args.workflow_files.items()]
-        default, written = parts.prod_and_files(name, repo, args.policy, files, self)
-        dev = parts.dev_from_prod(name, repo, args.policy, written[-1] if written else default, self)
-        parts.protect_prod(name, repo, args.policy, args.status_check, dev, self)
-        parts.team_access(name, repo, args.policy, self)
+        repo = parts.repository(name, args.repository_name, args.description, args.policy, self, adopt=args.adopt)
+        if not args.adopt:
+            files = [parts.ManagedFile(path, content) for path, content in args.workflow_files.items()]
+            default, written = parts.prod_and_files(name, repo, args.policy, files, self)
+            dev = parts.dev_from_prod(name, repo, args.policy, written[-1] if written else default, self)
+            parts.protect_prod(name, repo, args.policy, args.status_check, dev, self)
+            parts.team_access(name, repo, args.policy, self)
         self.repository_name = repo.name
         self.html_url = repo.html_url
         self.register_outputs({"repository_name": self.repository_name, "html_url": self.html_url})

@@ -5,6 +5,8 @@ Pulumi mocks. Nothing here reads configuration: it all comes in through :class:`
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
@@ -13,7 +15,7 @@ import pulumi_github as github
 from dataikuapi import DSSClient
 from pydantic import SecretStr
 
-from . import deletion_guard, naming, run_bound, sharding
+from . import deletion_guard, existing_repositories, naming, run_bound, sharding
 from . import repository_parts as parts
 from .discovery import DssPlugin, DssProject, ProjectFilter, discover
 from .dss_connection import dss_client
@@ -29,6 +31,8 @@ from .workflow_files import (
     project_workflow_files,
     starter_tests_py,
 )
+
+ONBOARDING_FAILURES_OUTPUT = "onboardingFailures"
 
 
 @contextmanager
@@ -91,12 +95,49 @@ async def run_program(settings: Settings, client: DSSClient | None = None) -> di
                                legacy_client=settings.github_legacy_client,
                                cache_path=settings.github_cache_path or None)
     opts = pulumi.ResourceOptions(providers={"github": provider})
+    project_args, plugin_args = await _adoptions(settings, provider, previous, project_args, plugin_args)
     if settings.organization_variables:
         _organization_variables(settings, opts)
     projects = {key: ProjectRepository(f"dss-project-{key}", args, opts) for key, args in project_args.items()}
     plugins = {key: PluginRepository(f"dss-plugin-{key}", args, opts) for key, args in plugin_args.items()}
     return {deletion_guard.PROJECTS_OUTPUT: _summary(projects), deletion_guard.PLUGINS_OUTPUT: _summary(plugins),
-            deletion_guard.SHARD_OUTPUT: str(settings.stack_shard), run_bound.WAITING_OUTPUT: admitted.output()}
+            deletion_guard.SHARD_OUTPUT: str(settings.stack_shard), run_bound.WAITING_OUTPUT: admitted.output(),
+            ONBOARDING_FAILURES_OUTPUT: onboarding_failures(projects)}
+
+
+def onboarding_failures(projects: Mapping[str, ProjectRepository]) -> pulumi.Output[dict[str, str]]:
+    """{project key: why its onboarding pushed nothing} for the projects whose onboarding failed in this run, each
+    also logged as a warning: the run goes on for the others (see components/dss_remote.py)."""
+    def report(key: str, failure: str | None) -> str | None:
+        if failure:
+            pulumi.log.warn(f"onboarding of DSS project {key} failed, retried next run: {failure}")
+        return failure
+
+    failures = {key: c.onboarding_failure.apply(functools.partial(report, key)) for key, c in projects.items()}
+    if not failures:  # Output.all() of nothing is a list
+        return pulumi.Output.from_input({})
+    return pulumi.Output.all(**failures).apply(lambda by_key: {k: f for k, f in by_key.items() if f})
+
+
+async def _adoptions(settings: Settings, provider: github.Provider, previous: deletion_guard.Managed,
+                     project_args: dict[str, ProjectRepositoryArgs], plugin_args: dict[str, PluginRepositoryArgs],
+                     ) -> tuple[dict[str, ProjectRepositoryArgs], dict[str, PluginRepositoryArgs]]:
+    """Look for existing repositories under the names of keys the last run did not manage; refuse them, or mark
+    them adopted (see components/existing_repositories.py)."""
+    new_projects = {k: a.repository_name for k, a in project_args.items() if k not in previous.projects}
+    new_plugins = {k: a.repository_name for k, a in plugin_args.items() if k not in previous.plugins}
+    found_projects = await existing_repositories.find(settings.owner, new_projects, provider)
+    found_plugins = await existing_repositories.find(settings.owner, new_plugins, provider)
+    if not (found_projects or found_plugins):
+        return project_args, plugin_args
+    if not settings.adopt_existing_repositories:
+        raise existing_repositories.refuse(settings.owner, {**found_plugins, **found_projects})
+    for found in (*found_projects.values(), *found_plugins.values()):
+        pulumi.log.warn(f"adopting the existing repository {settings.owner}/{found.name}"
+                        f"{' (archived: unarchived by the next run)' if found.archived else ''}; "
+                        "the next run applies its settings and writes its files")
+    return ({k: dataclasses.replace(a, adopt=k in found_projects) for k, a in project_args.items()},
+            {k: dataclasses.replace(a, adopt=k in found_plugins) for k, a in plugin_args.items()})
 
 
 def _summary(components: Mapping[str, ProjectRepository | PluginRepository]) -> dict[str, pulumi.Input]:

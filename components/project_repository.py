@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
+import pulumi_github as github
 
 from . import repository_parts as parts
 from .dss_remote import DssGitRemote, DssGitRemoteArgs
@@ -32,6 +33,8 @@ class ProjectRepositoryArgs:
     onboarding: DssGitRemoteArgs | None = None
     """Point the DSS project's git remote at the repository, rebase its dev onto prod and push it (this creates
     dev on GitHub); None = leave DSS alone, and the repository has no dev branch until DSS pushes one."""
+    adopt: bool = False
+    """The repository exists already: import it as it is, alone; the next run declares the rest."""
 
 
 class ProjectRepository(pulumi.ComponentResource):
@@ -44,10 +47,22 @@ class ProjectRepository(pulumi.ComponentResource):
     """The repository's name."""
     html_url: pulumi.Output[str]
     """The repository's web URL."""
+    onboarding_failure: pulumi.Output[str | None]
+    """Why the DSS onboarding pushed nothing in this run (one line), or None (done, or no onboarding)."""
 
     def __init__(self, name: str, args: ProjectRepositoryArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TYPE, name, {}, opts)
-        repo = parts.repository(name, args.repository_name, args.description, args.policy, self)
+        repo = parts.repository(name, args.repository_name, args.description, args.policy, self, adopt=args.adopt)
+        self.repository_name = repo.name
+        self.html_url = repo.html_url
+        self.onboarding_failure = pulumi.Output.from_input(None)
+        if not args.adopt:
+            self._fill(name, repo, args)
+        self.register_outputs({"repository_name": self.repository_name, "html_url": self.html_url,
+                               "onboarding_failure": self.onboarding_failure})
+
+    def _fill(self, name: str, repo: github.Repository, args: ProjectRepositoryArgs) -> None:
+        """Everything in the repository, and the onboarding."""
         files = [parts.ManagedFile(path, content) for path, content in args.workflow_files.items()]
         files.append(parts.ManagedFile("tests.py", args.starter_tests, overwrite=False))
         default, written = parts.prod_and_files(name, repo, args.policy, files, self)
@@ -60,8 +75,6 @@ class ProjectRepository(pulumi.ComponentResource):
         if args.onboarding is not None:
             # after the last file (dev is rebased onto a prod that holds them all) and the team grants (one of them
             # may be what lets DSS's machine user push)
-            DssGitRemote(f"{name}-dss-remote", args.onboarding,
-                         opts=pulumi.ResourceOptions(parent=self, depends_on=[on_prod, *grants]))
-        self.repository_name = repo.name
-        self.html_url = repo.html_url
-        self.register_outputs({"repository_name": self.repository_name, "html_url": self.html_url})
+            remote = DssGitRemote(f"{name}-dss-remote", args.onboarding,
+                                  opts=pulumi.ResourceOptions(parent=self, depends_on=[on_prod, *grants]))
+            self.onboarding_failure = remote.failure

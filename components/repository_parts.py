@@ -51,21 +51,34 @@ class EnvironmentSpec:
     reviewer_teams: tuple[int, ...] = ()
 
 
+# Every input of :func:`repository` but its name: what an adopted repository keeps as it is for one run.
+ADOPTION_IGNORED = ("description", "visibility", "auto_init", "archive_on_destroy", "archived",
+                    "has_issues", "has_wiki", "has_projects", "has_discussions", "allow_merge_commit",
+                    "allow_squash_merge", "allow_rebase_merge", "allow_auto_merge", "delete_branch_on_merge")
+
+
 def repository(prefix: str, name: str, description: str, policy: RepositoryPolicy,
-               parent: pulumi.Resource) -> github.Repository:
-    """The repository: explicit name (no autonaming), archived on destroy, merge commits only, no topics (they
-    would cost two more GitHub writes per repository at creation; the description says it is managed here).
+               parent: pulumi.Resource, adopt: bool = False) -> github.Repository:
+    """The repository: explicit name (no autonaming), not archived, archived on destroy, merge commits only, no
+    topics (they would cost two more GitHub writes per repository at creation; the description says it is managed
+    here).
 
     Merge commits only (no squash / rebase) keep every dev commit in prod's history, so the next pull request
     dev → prod shares ancestry and DSS never has to pull prod back; dev is never deleted on merge.
+
+    ``adopt``: the repository exists already and is imported as it is (Pulumi requires an import's inputs to match
+    the live repository, hence every other input ignored); retained on delete until the next run, since the
+    imported state has no ``archive_on_destroy`` yet. The next run manages it like any other: its settings are
+    applied and an archived one is unarchived (``archived=False``).
     """
+    adoption = pulumi.ResourceOptions(import_=name, ignore_changes=list(ADOPTION_IGNORED), retain_on_delete=True)
     return github.Repository(
         f"{prefix}-repo", name=name, description=description[:350], visibility=policy.visibility,
-        auto_init=True, archive_on_destroy=policy.archive_on_destroy,
+        auto_init=True, archive_on_destroy=policy.archive_on_destroy, archived=False,
         has_issues=True, has_wiki=False, has_projects=False, has_discussions=False,
         allow_merge_commit=True, allow_squash_merge=False, allow_rebase_merge=False, allow_auto_merge=False,
         delete_branch_on_merge=False,
-        opts=pulumi.ResourceOptions(parent=parent))
+        opts=pulumi.ResourceOptions.merge(pulumi.ResourceOptions(parent=parent), adoption if adopt else None))
 
 
 def prod_and_files(prefix: str, repo: github.Repository, policy: RepositoryPolicy, files: Sequence[ManagedFile],

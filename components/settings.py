@@ -255,6 +255,7 @@ class Settings(BaseModel):
     teams: tuple[Annotated[str, AfterValidator(_team_spec)], ...]
     dss_push_team: int
     archive_on_destroy: bool
+    adopt_existing_repositories: bool
     max_deletions_per_run: int
     max_new_repositories_per_run: int
     github_write_delay_ms: int

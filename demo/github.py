@@ -94,5 +94,7 @@ def onboard_projects(plan: dict, design_key: str, keys: list[str] | None = None)
             continue
         props = dict(resource["inputs"], api_key=design_key)  # the plan masks the secret; the demo knows it
         outs = DssGitRemoteProvider().create(props).outs
+        if outs["failure"]:
+            raise RuntimeError(f"onboarding failed: {outs['failure']}")
         pushed[outs["project_key"]] = outs["pushed_commit"]
     return pushed

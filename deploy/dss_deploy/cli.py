@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import threading
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from enum import IntEnum
 
 from . import pipeline
@@ -14,6 +17,7 @@ from .errors import (
     DeployFailed,
     OutOfSync,
     RollbackFailed,
+    Superseded,
     TestsFailed,
     TestsFailedRolledBack,
     UsageError,
@@ -34,7 +38,9 @@ class ExitStatus(IntEnum):
     TESTS_FAILED = 6  # tests.py failed; the bundle stays deployed (staging, manual modes, no earlier bundle)
     TESTS_FAILED_ROLLED_BACK = 7  # tests.py failed in a release; the previous bundle is deployed again
     ROLLBACK_FAILED = 8  # a release failed and the rollback failed too: production needs attention
-    INTERRUPTED = 130
+    SUPERSEDED = 9  # another run changed the deployment meanwhile; this run's bundle is not the one left active
+    INTERRUPTED = 130  # SIGINT (Ctrl-C)
+    TERMINATED = 143  # SIGTERM (a cancelled workflow run)
 
 
 # Most specific first: the first family an error belongs to decides.
@@ -46,7 +52,30 @@ _STATUS_BY_ERROR: tuple[tuple[type[DeployError], ExitStatus], ...] = (
     (TestsFailedRolledBack, ExitStatus.TESTS_FAILED_ROLLED_BACK),
     (TestsFailed, ExitStatus.TESTS_FAILED),
     (RollbackFailed, ExitStatus.ROLLBACK_FAILED),
+    (Superseded, ExitStatus.SUPERSEDED),
 )
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind like Ctrl-C, so the summary, the outputs and the certificate cleanup still happen."""
+
+
+@contextmanager
+def sigterm_unwinds() -> Iterator[None]:
+    """Within the block, SIGTERM raises :class:`Terminated` (main thread only; elsewhere nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: the unwinding (and the reports) must not be cut
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def exit_status_for(error: DeployError) -> ExitStatus:
@@ -83,26 +112,44 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
                   f"(infra {settings.infra_id})")
     summary = RunSummary(settings.project_key, settings.mode, settings.stage, settings.commit_sha,
                          settings.infra_id, run_url=settings.run_url)
-    status = ExitStatus.OK
-    try:
-        with certificate_file(settings, environ) as certificate:
-            pipeline.run(settings, reporter, summary, certificate, environ)
-    except DeployError as exc:
-        status = exit_status_for(exc)
-        summary.outcome, summary.error = exc.title.lower(), str(exc)
-        reporter.fail(str(exc), exc.title)
-    except KeyboardInterrupt:
-        status, summary.outcome, summary.error = ExitStatus.INTERRUPTED, "interrupted", "interrupted"
-        reporter.fail("interrupted", "Interrupted")
-    except Exception as exc:  # a bug: keep the traceback, redacted like everything else
-        status, summary.outcome = ExitStatus.ERROR, "internal error"
-        summary.error = f"{type(exc).__name__}: {exc}"
-        reporter.fail(f"internal error, please report it:\n{traceback.format_exc()}", "Internal error")
-    reporter.write_step_summary(summary, settings.summary_file)
-    reporter.write_outputs(summary, settings.output_file)
+    with sigterm_unwinds():
+        status = _run(settings, reporter, summary, environ)
+        reporter.write_step_summary(summary, settings.summary_file)
+        reporter.write_outputs(summary, settings.output_file)
     if status == ExitStatus.OK:
         reporter.ok(f"{summary.outcome}: bundle {summary.bundle_id} on {settings.stage} "
                     f"(deployment {summary.deployment_id}, {summary.health})")
     else:
         reporter.info(f"exit status {int(status)} ({status.name.lower()})")
     return int(status)
+
+
+def _run(settings: Settings, reporter: Reporter, summary: RunSummary, environ: Mapping[str, str]) -> ExitStatus:
+    """The pipeline, every way it can end turned into an exit status and a filled ``summary``."""
+    try:
+        with certificate_file(settings, environ) as certificate:
+            pipeline.run(settings, reporter, summary, certificate, environ)
+    except DeployError as exc:
+        summary.outcome, summary.error = exc.title.lower(), str(exc)
+        reporter.fail(str(exc), exc.title)
+        return exit_status_for(exc)
+    except (KeyboardInterrupt, Terminated) as exc:
+        status = ExitStatus.INTERRUPTED if isinstance(exc, KeyboardInterrupt) else ExitStatus.TERMINATED
+        summary.outcome = "interrupted" if status == ExitStatus.INTERRUPTED else "terminated"
+        summary.error = f"{summary.outcome} by a signal" + _interrupted_state(summary)
+        reporter.fail(summary.error, summary.outcome.title())
+        return status
+    except Exception as exc:  # a bug: keep the traceback, redacted like everything else
+        summary.outcome, summary.error = "internal error", f"{type(exc).__name__}: {exc}"
+        reporter.fail(f"internal error, please report it:\n{traceback.format_exc()}", "Internal error")
+        return ExitStatus.ERROR
+    return ExitStatus.OK
+
+
+def _interrupted_state(summary: RunSummary) -> str:
+    """What an interrupted run leaves behind, so that people know what the next run does."""
+    if summary.deployment_id is None:
+        return ": nothing was deployed"
+    return (f" after deployment {summary.deployment_id} was set to bundle {summary.bundle_id}, before its tests "
+            f"passed. Nothing was rolled back now; the next run waits for any update still running, and a release "
+            f"run tests its bundle again and rolls back to the last bundle that passed if they fail.")

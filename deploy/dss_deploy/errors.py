@@ -53,6 +53,12 @@ class TestsFailed(DeployError):
     title = "Tests failed"
 
 
+class TestsCannotRun(TestsFailed):
+    """tests.py could not be run at all (its JUnit report cannot be written, pytest cannot start)."""
+
+    title = "Tests could not run"
+
+
 class TestsFailedRolledBack(TestsFailed):
     """tests.py failed in production and the previous bundle was deployed again."""
 
@@ -63,6 +69,12 @@ class RollbackFailed(DeployError):
     """A release failed in production and putting the previous bundle back failed too."""
 
     title = "Rollback failed"
+
+
+class Superseded(DeployError):
+    """Another run changed the deployment while this one was deploying or testing; nothing is rolled back."""
+
+    title = "Superseded by another run"
 
 
 class GitError(DeployError):
@@ -84,6 +96,8 @@ def dss_call(what: str, error: type[DeployError] = DssApiError) -> Iterator[None
         yield
     except DataikuException as exc:
         raise error(f"{what} failed: {exc}") from None
+    except requests.Timeout as exc:
+        raise error(f"{what} failed: DSS did not answer in time ({type(exc).__name__}: {exc})") from None
     except requests.RequestException as exc:
         raise error(f"{what} failed: cannot reach DSS ({type(exc).__name__}: {exc})") from None
 

@@ -4,7 +4,8 @@ Modes:
   test      (pull request → staging) sync check, export + publish the content's bundle unless done, deploy, test.
   release   (push to prod) deploy the bundle the pull request published for this content; roll back on failure.
   rollback / redeploy  (manual) deploy the given published bundle, then test.
-Every step first looks at what exists and reuses it, so a re-run (or a run after a crash) continues.
+Deploying, testing and rolling back are in :mod:`rollout`. Every step first looks at what exists and reuses it,
+so a re-run (or a run after a crash) continues.
 """
 from __future__ import annotations
 
@@ -14,23 +15,12 @@ from pathlib import Path
 
 from dataikuapi import DSSClient
 
-from . import bundles, deployer, sync
-from .errors import (
-    BundleRejected,
-    DeployError,
-    DeployFailed,
-    DeployTimeout,
-    OutOfSync,
-    RollbackFailed,
-    TestsFailed,
-    TestsFailedRolledBack,
-    UsageError,
-    dss_call,
-)
+from . import bundles, rollout, sync
+from .errors import BundleRejected, OutOfSync, UsageError, dss_call
 from .gitrepo import LocalRepo
 from .report import Reporter, RunSummary
 from .settings import Settings
-from .tests_runner import run_tests
+from .transport import RequestBudget, make_client
 
 
 @dataclass
@@ -45,6 +35,7 @@ class Run:
     automation: DSSClient
     certificate: Path | None
     environ: Mapping[str, str]
+    budget: RequestBudget
 
     @property
     def project(self):
@@ -55,18 +46,15 @@ class Run:
         return self.design.get_projectdeployer()
 
 
-def make_client(url: str, api_key: str, settings: Settings, certificate: Path | None) -> DSSClient:
-    return DSSClient(url, api_key=api_key, no_check_certificate=settings.insecure_tls,
-                     client_certificate=str(certificate) if certificate else None)
-
-
 def run(settings: Settings, reporter: Reporter, summary: RunSummary, certificate: Path | None,
         environ: Mapping[str, str]) -> None:
     """Do the whole run; raise a :class:`DeployError` on failure, with ``summary`` filled as far as it got."""
+    budget = RequestBudget(settings.timeout)
     ctx = Run(settings, reporter, summary, LocalRepo(settings.repo_dir, settings.git_remote, settings.git_token),
-              make_client(settings.design_url, settings.design_api_key, settings, certificate),
-              make_client(settings.automation_url, settings.automation_api_key, settings, certificate),
-              certificate, environ)
+              make_client(settings.design_url, settings.design_api_key, budget, settings.insecure_tls, certificate),
+              make_client(settings.automation_url, settings.automation_api_key, budget, settings.insecure_tls,
+                          certificate),
+              certificate, environ, budget)
     if settings.insecure_tls:
         reporter.warn("TLS certificate verification is OFF (--insecure-tls): API keys go to unverified peers",
                       "Insecure TLS")
@@ -78,9 +66,7 @@ def run(settings: Settings, reporter: Reporter, summary: RunSummary, certificate
         bundle_id = prepare_release_bundle(ctx, tree)
     else:
         bundle_id = require_published(ctx, settings.bundle_id)
-    deployment, previous = deploy(ctx, bundle_id)
-    test(ctx, deployment, bundle_id, previous)
-    summary.outcome = "deployed and tested"
+    rollout.deploy_and_test(ctx, bundle_id)
 
 
 def connect(ctx: Run) -> None:
@@ -227,70 +213,3 @@ def publish_once(ctx: Run, bundle_id: str) -> None:
         return
     bundles.publish(ctx.project, bundle_id)
     ctx.reporter.ok("published on the Project Deployer")
-
-
-# --- deployment ---------------------------------------------------------------------------------------------------
-def deploy(ctx: Run, bundle_id: str):
-    """Point the (project, infra) deployment at the bundle and update it; answer it and the previous bundle."""
-    s, reporter, summary = ctx.settings, ctx.reporter, ctx.summary
-    reporter.step(f"deploy {bundle_id} to infra {s.infra_id} ({s.stage})")
-    found, deployed_key = deployer.find_deployment(ctx.deployer, s.project_key, s.infra_id, s.deployment_id)
-    previous = deployer.previous_bundle(ctx.automation, found, deployed_key or s.project_key)
-    summary.previous_bundle = previous.bundle_id
-    reporter.info(f"previously deployed: {previous.bundle_id or 'nothing'} ({previous.source})")
-    deployment = deployer.point_at(ctx.deployer, found, s.deployment_id, s.project_key, s.infra_id, bundle_id)
-    summary.deployment_id = deployment.id
-    reporter.ok(f"deployment {deployment.id} {'set to' if found else 'created with'} bundle {bundle_id}")
-    try:
-        deployer.update(deployment, bundle_id, s.timeout)
-        summary.health, messages = deployer.check_health(deployment, s.stage)
-    except DeployFailed as exc:
-        summary.health = summary.health or deployer.health_or_none(deployment)
-        if s.mode == "release" and not isinstance(exc, DeployTimeout):
-            roll_back(ctx, deployment, previous, bundle_id, exc)
-        raise
-    for message in messages:
-        reporter.info(message)
-    reporter.ok(f"updated: deployment {deployment.id} is {summary.health}")
-    return deployment, previous
-
-
-def test(ctx: Run, deployment, bundle_id: str, previous: deployer.Previous) -> None:
-    s, summary = ctx.settings, ctx.summary
-    ctx.reporter.step(f"tests: {s.tests_file} on {s.stage} ({s.automation_url}, project {s.project_key})")
-    result = run_tests(s, ctx.certificate, ctx.reporter, ctx.environ)
-    summary.tests, summary.tests_result = result.counts, result.describe()
-    counts = f" ({result.counts.describe()})" if result.counts else ""
-    if result.passed:
-        ctx.reporter.ok(f"tests passed{counts}; JUnit report {s.junit_file}")
-        return
-    failure = TestsFailed(f"tests.py {result.describe()} on {s.stage} with bundle {bundle_id}{counts}; see the "
-                          f"output above and {s.junit_file}")
-    if s.mode == "release":
-        roll_back(ctx, deployment, previous, bundle_id, failure)
-    raise failure
-
-
-def roll_back(ctx: Run, deployment, previous: deployer.Previous, bundle_id: str, cause: DeployError) -> None:
-    """Release failed in prod: deploy the previous bundle again and raise what happened."""
-    s, summary = ctx.settings, ctx.summary
-    if previous.bundle_id is None or previous.bundle_id == bundle_id:
-        summary.rollback = f"not possible: no earlier bundle ({previous.source})"
-        ctx.reporter.warn(f"No rollback: {summary.rollback}", "No rollback")
-        return
-    ctx.reporter.step(f"rollback to {previous.bundle_id}")
-    try:
-        deployer.point_at(ctx.deployer, deployment, s.deployment_id, s.project_key, s.infra_id, previous.bundle_id)
-        deployer.update(deployment, previous.bundle_id, s.timeout)
-        health, _ = deployer.check_health(deployment, s.stage)
-    except DeployError as exc:
-        summary.rollback = f"FAILED, back to {previous.bundle_id}: {exc}"
-        summary.health = deployer.health_or_none(deployment)
-        raise RollbackFailed(f"{cause} — and the rollback to {previous.bundle_id} failed too: {exc}. Production "
-                             f"needs attention: run the rollback workflow with a known good bundle.") from None
-    summary.health = f"{health} (after the rollback)"
-    summary.rollback = f"rolled back to `{previous.bundle_id}` ({health})"
-    ctx.reporter.ok(f"deployment {deployment.id} is back on {previous.bundle_id} ({health})")
-    if isinstance(cause, TestsFailed):
-        raise TestsFailedRolledBack(f"{cause}; production was rolled back to {previous.bundle_id}") from None
-    raise type(cause)(f"{cause}; production was rolled back to {previous.bundle_id}") from None

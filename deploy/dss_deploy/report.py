@@ -5,12 +5,15 @@ hold (API keys, the git token, the certificate), whatever code produced the text
 """
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
+from xml.sax.saxutils import escape as xml_escape
 
 REDACTED = "***"
+FRAGMENT = re.compile(r"[A-Za-z0-9_-]{8,}")  # a run of key characters long enough to be part of a key
 
 
 @dataclass(frozen=True)
@@ -93,18 +96,26 @@ class Reporter:
         self.stream = stream or sys.stdout
         self.annotate = annotate
         self._secrets: list[str] = []
+        self._keys: list[str] = []  # single-line secrets: parts of them are blanked too
         self.add_secrets(secrets or [])
 
     def add_secrets(self, secrets: list[str]) -> None:
         """Blank these values (and each long line of multi-line ones, e.g. PEM bodies) from all output."""
         for secret in secrets:
             parts = [secret] + [line.strip() for line in secret.splitlines() if len(line.strip()) >= 16]
+            parts += [xml_escape(part, {'"': "&quot;"}) for part in parts]  # as written in a JUnit report
             self._secrets.extend(p for p in parts if p and p not in self._secrets)
+            if "\n" not in secret.strip():
+                self._keys.append(secret)
         self._secrets.sort(key=len, reverse=True)
 
     def redact(self, text: str) -> str:
+        """``text`` without any secret, nor any 8+ character piece of a key (e.g. pytest's shortened reprs)."""
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
+        if self._keys:
+            text = FRAGMENT.sub(lambda m: REDACTED if any(m.group() in key for key in self._keys) else m.group(),
+                                text)
         return text
 
     def _print(self, text: str) -> None:
@@ -153,13 +164,32 @@ class Reporter:
         lines += [f"> {_cell(note)}" for note in summary.notes]
         if summary.error:
             lines += ["", "```text", summary.error, "```"]
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(self.redact("\n".join(lines)) + "\n")
+        self._append(path, "\n".join(lines) + "\n", "step summary (--summary-file)")
 
     def write_outputs(self, summary: RunSummary, path: Path | None) -> None:
         """Append ``name=value`` step outputs to ``path`` (``$GITHUB_OUTPUT``)."""
         if path is None:
             return
-        with path.open("a", encoding="utf-8") as handle:
-            for name, value in summary.outputs().items():
-                handle.write(self.redact(f"{name}={_cell(value)}") + "\n")
+        text = "".join(f"{name}={_cell(value)}\n" for name, value in summary.outputs().items())
+        self._append(path, text, "step outputs (--output-file)")
+
+    def _append(self, path: Path, text: str, what: str) -> None:
+        """Append redacted ``text``; a file that cannot be written is a warning, never a failed run."""
+        try:
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(self.redact(text))
+        except OSError as exc:
+            self.warn(f"Could not write the {what} to {path}: {exc.strerror or exc}", "Report not written")
+
+    def redact_file(self, path: Path) -> None:
+        """Blank every secret in a file another process wrote (the JUnit report); a missing file is fine."""
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            redacted = self.redact(text)
+            if redacted != text:
+                path.write_text(redacted, encoding="utf-8")
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            self.warn(f"Could not redact {path}: {exc.strerror or exc}; delete it before publishing it",
+                      "Report not redacted")

@@ -149,7 +149,7 @@ class Settings:
             bundle_id=bundle_id,
             repo_dir=repo_dir,
             tests_file=tests_file,
-            junit_file=Path(_required(args, "junit_file", "DSS_JUNIT_FILE")).resolve(),
+            junit_file=_writable_file("--junit-file", Path(_required(args, "junit_file", "DSS_JUNIT_FILE"))),
             timeout=_seconds("--timeout", args.timeout),
             tests_timeout=_seconds("--tests-timeout", args.tests_timeout),
             git_remote=_match("--git-remote", _required(args, "git_remote", "DSS_GIT_REMOTE"), REMOTE_RE,
@@ -225,6 +225,18 @@ def _url(flag: str, value: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"Invalid {flag} {value!r}: expected an http(s) URL such as https://dss.example.com:11200")
     return value.rstrip("/")
+
+
+def _writable_file(flag: str, path: Path) -> Path:
+    """``path`` resolved, when it can be created or replaced: checked before anything is deployed."""
+    path = path.resolve()
+    if path.is_dir():
+        raise UsageError(f"Invalid {flag} {str(path)!r}: it is a directory; give a file path")
+    parent = next(p for p in path.parents if p.exists())
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"Invalid {flag} {str(path)!r}: {parent} is not a writable directory, so the report "
+                         f"cannot be written there")
+    return path
 
 
 def _seconds(flag: str, value: str) -> int:

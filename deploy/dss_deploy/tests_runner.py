@@ -7,6 +7,8 @@ tests.py comes from the repository (from the pull request, on PR runs), so it on
 """
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -15,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import TestsCannotRun
 from .report import Reporter, TestCounts
 from .settings import Settings
 
@@ -67,20 +70,32 @@ def read_junit(path: Path) -> TestCounts | None:
 
 def run_tests(settings: Settings, certificate: Path | None, reporter: Reporter,
               environ: Mapping[str, str]) -> TestRun:
-    """Run pytest on tests.py in the checkout; every output line is reported as soon as pytest prints it."""
-    settings.junit_file.parent.mkdir(parents=True, exist_ok=True)
-    settings.junit_file.unlink(missing_ok=True)  # never read a previous run's results
+    """Run pytest on tests.py in the checkout; every output line is reported as soon as pytest prints it.
+
+    pytest runs in its own process group: at ``--tests-timeout`` (or when this run is interrupted) the whole group
+    is killed, children that tests.py started included. The JUnit report is redacted like every other output.
+    """
+    try:
+        settings.junit_file.parent.mkdir(parents=True, exist_ok=True)
+        settings.junit_file.unlink(missing_ok=True)  # never read a previous run's results
+    except OSError as exc:
+        raise TestsCannotRun(f"tests.py could not run: cannot write the JUnit report {settings.junit_file} "
+                             f"({exc.strerror or exc})") from None
     command = [sys.executable, "-m", "pytest", str(settings.tests_file), "-v", "-rfEs", "-p", "no:cacheprovider",
                f"--junitxml={settings.junit_file}", "--rootdir", str(settings.repo_dir)]
     reporter.info(f"$ pytest {settings.tests_file} --junitxml={settings.junit_file}")
-    process = subprocess.Popen(command, cwd=settings.repo_dir, env=pytest_environment(settings, certificate, environ),
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, encoding="utf-8", errors="replace", bufsize=1)
+    try:
+        process = subprocess.Popen(command, cwd=settings.repo_dir,
+                                   env=pytest_environment(settings, certificate, environ), stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+                                   errors="replace", bufsize=1, start_new_session=True)
+    except OSError as exc:
+        raise TestsCannotRun(f"tests.py could not run: cannot start pytest ({exc.strerror or exc})") from None
     stopped = threading.Event()
 
     def stop() -> None:
         stopped.set()
-        process.kill()
+        _kill_group(process)
 
     timer = threading.Timer(settings.tests_timeout, stop)
     timer.start()
@@ -91,7 +106,18 @@ def run_tests(settings: Settings, certificate: Path | None, reporter: Reporter,
         returncode = process.wait()
     finally:
         timer.cancel()
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        _kill_group(process)
+        process.wait()
+    if stopped.is_set():
+        reporter.info(f"tests.py stopped after {settings.tests_timeout} s (--tests-timeout): its process group "
+                      f"was killed")
+    reporter.redact_file(settings.junit_file)
     return TestRun(returncode, read_junit(settings.junit_file), stopped.is_set())
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    """Kill pytest and every process of its group (tests.py's children too); nothing left is fine."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dss_deploy.cli import main
+from dss_deploy.cli import ExitStatus, main
 
 from components.workflow_files import WorkflowContext, project_workflow_files, starter_tests_py
 
@@ -178,8 +178,8 @@ def test_the_deployed_project_has_its_test_scenario():
 def make_world(dss, tmp_path: Path, project_key: str = "CHURN", tests_py: str = "light") -> World:
     """Seed the samples, onboard ``project_key`` (remote, first push, platform files pulled into DSS), clone it.
 
-    ``tests_py``: ``light`` (:data:`LIGHT_TESTS_PY`, quick) or ``starter`` (the platform's starter tests.py, which
-    runs the project's test scenarios on the node).
+    ``tests_py``: ``light`` (:data:`LIGHT_TESTS_PY`, quick), ``starter`` (the platform's starter tests.py, which
+    runs the project's test scenarios on the node) or the content of a tests.py.
     """
     dss.control("design", "POST", "seed", {"sample": True})
     github = tmp_path / "github.git"
@@ -191,7 +191,7 @@ def make_world(dss, tmp_path: Path, project_key: str = "CHURN", tests_py: str = 
     checkout = tmp_path / "checkout"
     git(tmp_path, "clone", "-q", str(github), str(checkout))
     context = workflow_context(project_key)
-    tests = starter_tests_py(context) if tests_py == "starter" else LIGHT_TESTS_PY
+    tests = {"starter": starter_tests_py(context), "light": LIGHT_TESTS_PY}.get(tests_py, tests_py)
     files = dict(project_workflow_files(context), **{"tests.py": tests})
     commit_files(checkout, files, "Add the GitOps workflows and tests.py")
     git(checkout, "push", "-q", "origin", "HEAD:refs/heads/prod")
@@ -201,6 +201,23 @@ def make_world(dss, tmp_path: Path, project_key: str = "CHURN", tests_py: str = 
     for node in ("staging", "prod"):
         keys[node] = dss.create_api_key(node, label="ci", projects={project_key: "write"})
     return World(dss, project_key, github, checkout, tmp_path, keys)
+
+
+def released(world: World, capsys) -> str:
+    """A pull request tested on staging, merged and released to prod; answer the bundle id."""
+    head = world.dss_head()
+    assert world.run(capsys, "test", "staging", head) == ExitStatus.OK, world.output
+    merge = world.merge_to_prod()
+    assert world.run(capsys, "release", "prod", merge) == ExitStatus.OK, world.output
+    return world.exported_ids()[-1]
+
+
+def second_pr(world: World, capsys) -> tuple[str, str]:
+    """A change made in DSS, pushed, tested on staging and merged: ``(its bundle id, the merge commit)``."""
+    world.change_recipe("second release")
+    head = world.dss_push()
+    assert world.run(capsys, "test", "staging", head) == ExitStatus.OK, world.output
+    return world.exported_ids()[-1], world.merge_to_prod()
 
 
 def read_json(path: Path) -> dict:

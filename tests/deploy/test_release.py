@@ -3,26 +3,9 @@ from __future__ import annotations
 
 from dss_deploy.cli import ExitStatus
 
-from .helpers import World, make_world
+from .helpers import make_world, released, second_pr
 
 SCENARIO_LIST = "/projects/CHURN/scenarios/?$"  # what the quick tests.py calls on the node
-
-
-def released(world: World, capsys) -> str:
-    """A pull request tested on staging, merged and released to prod; answer the bundle id."""
-    head = world.dss_head()
-    assert world.run(capsys, "test", "staging", head) == ExitStatus.OK, world.output
-    merge = world.merge_to_prod()
-    assert world.run(capsys, "release", "prod", merge) == ExitStatus.OK, world.output
-    return world.exported_ids()[-1]
-
-
-def second_pr(world: World, capsys) -> tuple[str, str]:
-    """A change made in DSS, pushed, tested on staging and merged: ``(its bundle id, the merge commit)``."""
-    world.change_recipe("second release")
-    head = world.dss_push()
-    assert world.run(capsys, "test", "staging", head) == ExitStatus.OK, world.output
-    return world.exported_ids()[-1], world.merge_to_prod()
 
 
 def test_release_deploys_the_bundle_the_pull_request_tested(dss, tmp_path, capsys):
@@ -91,3 +74,22 @@ def test_failed_prod_update_rolls_back_then_redeploy_and_rollback_modes(dss, tmp
     assert status == ExitStatus.BUNDLE_REJECTED
     assert "Bundle b-0000000000 is not published for project CHURN" in world.output and second in world.output
     assert world.exported_ids() == [first, second]  # no run exported anything but the two pull requests
+
+
+def test_release_of_the_active_tested_bundle_makes_no_deployer_update(dss, tmp_path, capsys):
+    world = make_world(dss, tmp_path)
+    bundle = released(world, capsys)
+    deployment = world.design.get_projectdeployer().get_deployment("CHURN-on-prod")
+    before = [u.get_raw() for u in deployment.list_updates()]
+    # The platform rewrites a workflow on prod (a program commit): same content, so the same bundle.
+    commit = world.github_commit({".github/workflows/release.yml": "# rewritten by the platform\n"}, "Platform",
+                                 branch="prod")
+
+    assert world.run(capsys, "release", "prod", commit) == ExitStatus.OK, world.output
+    assert (f"bundle {bundle} is already the active, HEALTHY bundle of deployment CHURN-on-prod and its tests "
+            f"passed there") in world.output and "nothing to do, no update made" in world.output
+    assert [u.get_raw() for u in deployment.list_updates()] == before and len(before) == 1
+    assert "==> tests:" not in world.output
+    summary = world.summary()
+    assert "### ✅ DSS release on prod: already deployed and tested" in summary
+    assert "| Tests | not run: tests passed on " in summary and "| Health | HEALTHY |" in summary

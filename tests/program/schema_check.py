@@ -2,7 +2,8 @@
 
 No unknown input, required inputs present, types right (nested object types included). The checks use
 ``pulumi_github_schema.json``: the slice of the provider's 2 MB schema (../shared/pulumi-github-schema.json) covering
-the resources the program declares, plus the provider; test_schema_slice_matches_the_full_schema keeps it honest.
+the resources the program declares and the functions it invokes, plus the provider;
+test_schema_slice_matches_the_full_schema keeps it honest.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ USED_RESOURCES = (
     "github:index/actionsOrganizationVariable:ActionsOrganizationVariable",
     "github:index/teamRepository:TeamRepository",
 )
+USED_FUNCTIONS = ("github:index/getRepository:getRepository",)
 
 
 def _refs(spec) -> set[str]:
@@ -53,13 +55,15 @@ def schema_slice(full: dict) -> dict:
     resources = {t: {k: full["resources"][t][k] for k in ("inputProperties", "requiredInputs")
                      if k in full["resources"][t]} for t in USED_RESOURCES}
     provider = {k: full["provider"][k] for k in ("inputProperties", "requiredInputs") if k in full["provider"]}
+    functions = {t: {"inputs": full["functions"][t]["inputs"]} for t in USED_FUNCTIONS}
     types: dict[str, dict] = {}
-    pending = _refs(resources) | _refs(provider)
+    pending = _refs(resources) | _refs(provider) | _refs(functions)
     while pending:
         token = pending.pop()
         types[token] = full["types"][token]
         pending |= _refs(types[token]) - set(types)
-    return _strip({"name": full["name"], "provider": provider, "resources": resources, "types": types})
+    return _strip({"name": full["name"], "provider": provider, "resources": resources, "functions": functions,
+                   "types": types})
 
 
 def _def_name(token: str) -> str:
@@ -101,11 +105,18 @@ def _validators() -> dict[str, Draft202012Validator]:
         document = {"type": "object", "properties": properties, "required": list(spec.get("requiredInputs", [])),
                     "additionalProperties": False, "$defs": defs}
         validators[token] = Draft202012Validator(document)
+    for token, spec in schema["functions"].items():
+        inputs = spec["inputs"]
+        properties = {k: _convert(v) for k, v in inputs.get("properties", {}).items()}
+        document = {"type": "object", "properties": properties, "required": list(inputs.get("required", [])),
+                    "additionalProperties": False, "$defs": defs}
+        validators[token] = Draft202012Validator(document)
     return validators
 
 
 def schema_problems(resource_type: str, inputs: dict) -> list[str]:
-    """Why ``inputs`` would be refused for ``resource_type`` (empty list = valid)."""
+    """Why ``inputs`` would be refused for ``resource_type`` (or the invoke arguments for a function token; empty
+    list = valid)."""
     validator = _validators().get(resource_type)
     if validator is None:
         return [f"{resource_type} is not a resource of the pulumi-github schema"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from components.github_requests import (
+    EXISTENCE_CHECK,
     MODEL,
     Cost,
     UnmodelledResource,
@@ -25,9 +26,9 @@ def test_topics_cost_two_writes_at_creation():
 
 def test_a_project_without_a_declared_dss_grant_is_counted_with_one():
     bare = project_budget([_r("Repository", name="x")])
-    assert bare.create == MODEL["Repository"].create + MODEL["RepositoryDeployKey"].create
+    assert bare.create == EXISTENCE_CHECK + MODEL["Repository"].create + MODEL["RepositoryDeployKey"].create
     granted = project_budget([_r("Repository", name="x"), _r("TeamRepository", teamId="7")])
-    assert granted.create == MODEL["Repository"].create + MODEL["TeamRepository"].create
+    assert granted.create == EXISTENCE_CHECK + MODEL["Repository"].create + MODEL["TeamRepository"].create
     assert bare.reconcile == granted.reconcile == Cost()  # a no-change up without --refresh reads nothing
 
 

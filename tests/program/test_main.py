@@ -46,7 +46,8 @@ def test_main_declares_the_repositories_from_the_stack_config(dss, config):
     monitor = RecordingMonitor(ProgramMocks())
     outputs = _run_main(config, monitor)
     assert outputs == {"projects": {"ALPHA": {"repository": "dss-alpha", "url": "https://github.com/acme/dss-alpha"}},
-                       "plugins": {}, "shard": "1/1", "waiting": {"projects": [], "plugins": []}}
+                       "plugins": {}, "shard": "1/1", "waiting": {"projects": [], "plugins": []},
+                       "onboardingFailures": {}}
     assert any(r.type == "dataiku-gitops:index:ProjectRepository" for r in monitor.declared)
 
 
