@@ -68,9 +68,9 @@ def bare_loop(settings: Settings, projects: list[DssProject], files: dict[str, d
         opts = pulumi.ResourceOptions(provider=provider)
         replace_first = pulumi.ResourceOptions(provider=provider, delete_before_replace=True)
         repo = github.Repository(
-            f"{name}-repo", name=repo_name, visibility="private", auto_init=True, archive_on_destroy=True, archived=False,
+            f"{name}-repo", name=repo_name, visibility="private", auto_init=True, archive_on_destroy=True,
             description=f"Dataiku DSS project {project.key}: {project.name} (managed by dataiku-gitops)",
-            has_issues=True, has_wiki=False, has_projects=False,
+            archived=False, has_issues=True, has_wiki=False, has_projects=False,
             has_discussions=False, allow_merge_commit=True, allow_squash_merge=False, allow_rebase_merge=False,
             allow_auto_merge=False, delete_branch_on_merge=False, opts=opts)
         default = github.BranchDefault(f"{name}-prod", repository=repo.name, branch="prod", rename=True,
