@@ -24,6 +24,7 @@ bench: $(STAMP)
 	$(PY) bench/emulator.py
 	$(PY) bench/deploy.py
 	$(PY) bench/program.py
+	$(PY) bench/fleet.py
 
 clean:
 	rm -rf $(VENV) .dss-emulator .demo

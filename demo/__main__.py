@@ -5,7 +5,8 @@
 3. a local stand-in for that GitHub (bare repositories) and the declared onboarding applied: DSS pushes dev;
 4. the generated workflows' runs for CHURN with the deploy script: PR → staging, merge → prod (same bundle),
    then a breaking change whose PR run fails on staging while prod keeps the tested bundle;
-5. a project created in DSS while all this runs, timed to its first green pull-request check (onboarding latency).
+5. the fleet at a glance (``python -m dss_deploy status``): what runs where, what is unhealthy or untested;
+6. a project created in DSS while the cluster runs, timed to its first green pull-request check (onboarding latency).
 Everything lives under ``.demo/`` and is rebuilt on each run.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dss_emulator.server import EmulatorServer
 
 from . import onboarding
 from .cluster import ROOT, demo_config, show_cluster, table
+from .fleet import show_fleet
 from .github import create_repository, onboard_projects, run_plan
 from .pipeline import Stage, run_pipeline
 
@@ -53,16 +55,21 @@ def run(server: EmulatorServer) -> None:
     rows = run_pipeline(PIPELINE_PROJECT, bare[PIPELINE_PROJECT], WORK / "pipeline", design,
                         Stage("staging", "staging", staging.url, staging.config.admin_key),
                         Stage("prod", "prod", prod.url, prod.config.admin_key))
-    section(f"5. Onboarding latency: {onboarding.NEW_PROJECT} is created in DSS while the cluster runs")
-    latency = onboarding.measure(ROOT, WORK, onboarding.Design(*design), owner,
-                                 Stage("staging", "staging", staging.url, staging.config.admin_key))
     section("Summary")
     print(table(["run", "commit", "stage", "exit", "active on staging", "active on prod"], rows))
     print("\nThe breaking change failed on staging (exit 6 = tests failed); prod still runs the bundle the first "
           "pull request tested.")
-    print(f"Onboarding latency (project created in DSS → repository declared → DSS pushed dev → first green "
+
+    section("5. The fleet at a glance (the daily fleet report's table; the page is .demo/fleet.html)")
+    if show_fleet(plan, design, WORK) != 0:
+        raise RuntimeError("the fleet status command failed; see its output above")
+
+    section(f"6. Onboarding latency: {onboarding.NEW_PROJECT} is created in DSS while the cluster runs")
+    latency = onboarding.measure(ROOT, WORK, onboarding.Design(*design), owner,
+                                 Stage("staging", "staging", staging.url, staging.config.admin_key))
+    print(f"\nOnboarding latency (project created in DSS → repository declared → DSS pushed dev → first green "
           f"pull-request check): {latency:.1f} s offline (goal < {onboarding.GOAL_SECONDS} s); in the real world add "
-          "the reconcile schedule's period (15 min) and GitHub's run start.")
+          "the reconcile schedule's period (15 min) and one run (README: onboarding latency).")
 
 
 def main() -> int:

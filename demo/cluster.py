@@ -24,11 +24,12 @@ def table(headers: list[str], rows: list[list]) -> str:
 
 
 def demo_config() -> ServeConfig:
-    """``emulator.yml`` with its data directory taken relative to the repository and emptied."""
+    """``emulator.yml`` with its directories taken relative to the repository, the data directory emptied."""
     config = load_config(CONFIG)
-    data_dir = config.data_dir if config.data_dir.is_absolute() else ROOT / config.data_dir
+    data_dir = ROOT / config.data_dir
     shutil.rmtree(data_dir, ignore_errors=True)
-    return config.model_copy(update={"data_dir": data_dir})
+    return config.model_copy(update={"data_dir": data_dir,
+                                     "local_remote_roots": tuple(ROOT / root for root in config.local_remote_roots)})
 
 
 def project_rows(client: DSSClient) -> list[list]:

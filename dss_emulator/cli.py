@@ -18,6 +18,7 @@ def _serve_config(args: argparse.Namespace):
     return parse_config({
         "data_dir": args.data_dir,
         "instances": [{"name": args.name, "role": args.role, "port": args.port, "admin_key": args.admin_key}],
+        "local_remote_roots": args.local_remote_root,
     })
 
 
@@ -62,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--admin-key", help="admin API key of the single instance")
     p.add_argument("--role", choices=["design", "automation"], default="design")
     p.add_argument("--name", default="dss", help="name of the single instance")
+    p.add_argument("--local-remote-root", action="append", type=Path, default=[], metavar="DIR",
+                   help="a directory under which local-path git remotes may be (repeatable; none by default)")
     p.set_defaults(func=serve)
     s = sub.add_parser("seed", help="create sample or synthetic projects on a running instance")
     s.add_argument("--url", required=True, help="base URL of the instance, e.g. http://127.0.0.1:11200")

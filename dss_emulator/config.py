@@ -52,6 +52,8 @@ class InstanceConfig(_Strict):
     admin_key: str = Field(min_length=8)
     infras: tuple[InfraConfig, ...] = ()
     tls: TlsConfig | None = None
+    # larger request bodies answer 413 without being read (bundle and plugin archives travel as bodies)
+    max_request_body_mib: int = Field(default=64, ge=1, le=4096)
 
     @model_validator(mode="after")
     def _infras_on_design_only(self):
@@ -63,6 +65,8 @@ class InstanceConfig(_Strict):
 class ServeConfig(_Strict):
     data_dir: Path
     instances: tuple[InstanceConfig, ...] = Field(min_length=1)
+    # directories under which local-path git remotes (``/srv/git/x.git``, ``file://...``) may be; none by default
+    local_remote_roots: tuple[Path, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self):

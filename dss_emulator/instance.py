@@ -20,6 +20,7 @@ from .objects.models import ObjectsBackend
 from .plugins.git import PluginGit
 from .plugins.models import PluginsBackend
 from .projectgit.models import ProjectGitBackend
+from .projectgit.safety import RemotePolicy
 from .projects.models import Project, ProjectsBackend
 from .scenarios.models import ScenarioRunsBackend
 
@@ -29,7 +30,8 @@ PeerLookup = Callable[[str], tuple[str, str]]
 class Instance:
     """State of one node, persisted under ``data_dir/<name>``; ``reset()`` empties it."""
 
-    def __init__(self, config: InstanceConfig, data_dir: Path, peer_lookup: PeerLookup | None = None):
+    def __init__(self, config: InstanceConfig, data_dir: Path, peer_lookup: PeerLookup | None = None,
+                 local_remote_roots: tuple[Path, ...] = ()):
         self.config = config
         self.name = config.name
         self.role = config.role
@@ -38,6 +40,7 @@ class Instance:
         self.peer_lookup = peer_lookup  # instance name -> (url, admin key), for infras in the same process
         self.errors: list[str] = []
         self.route_faults = RouteFaults()
+        self.remote_policy = RemotePolicy(local_remote_roots, Path(data_dir))
         self._reset_lock = threading.Lock()
         self._build()
 
@@ -54,7 +57,7 @@ class Instance:
         self.datasets = DatasetsBackend(self)
         self.objects = ObjectsBackend(self)
         self.plugins = PluginsBackend(self)
-        self.plugin_git = PluginGit(self.plugins)
+        self.plugin_git = PluginGit(self.plugins, self.remote_policy)
         self.project_git = ProjectGitBackend(self)
 
     def reset(self) -> None:

@@ -25,7 +25,9 @@ DEFAULT_CLUSTER = {
 @pytest.fixture(scope="session")
 def dss_cluster(tmp_path_factory):
     """The emulator server for the whole session (design, staging and prod on free ports)."""
-    config = parse_config(dict(DEFAULT_CLUSTER, data_dir=tmp_path_factory.mktemp("dss-emulator")))
+    # tests keep their bare remotes in pytest's temporary directories: local-path remotes may be anywhere under them
+    config = parse_config(dict(DEFAULT_CLUSTER, data_dir=tmp_path_factory.mktemp("dss-emulator"),
+                               local_remote_roots=[tmp_path_factory.getbasetemp()]))
     server = EmulatorServer(config).start()
     yield EmulatorHandle(server)
     server.stop()

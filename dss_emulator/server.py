@@ -30,7 +30,7 @@ class EmulatorServer:
     def __init__(self, config: ServeConfig):
         self.config = config
         self.instances: dict[str, Instance] = {
-            ic.name: Instance(ic, config.data_dir, self.peer) for ic in config.instances
+            ic.name: Instance(ic, config.data_dir, self.peer, config.local_remote_roots) for ic in config.instances
         }
         self._servers: list[uvicorn.Server] = []
         self._thread: threading.Thread | None = None

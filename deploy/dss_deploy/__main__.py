@@ -1,7 +1,13 @@
-"""``python -m dss_deploy``: exit with the status :func:`dss_deploy.cli.main` answers."""
+"""``python -m dss_deploy``: exit with the status :func:`dss_deploy.cli.main` answers.
+
+``python -m dss_deploy status ...`` runs the fleet status command instead (:mod:`dss_deploy.fleet`).
+"""
 import sys
 
 from .cli import main
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["status"]:
+        from .fleet.cli import main as status
+        sys.exit(status(sys.argv[2:]))
     sys.exit(main())

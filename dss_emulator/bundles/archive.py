@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..core.exceptions import InvalidArgument
 from ..core.gitcmd import git
+from ..projects.file_shapes import check_file_bytes
 from .common import BUNDLE_ID_RE
 
 MANIFEST = "export-manifest.json"
@@ -112,6 +113,8 @@ class BundleArchive:
         if CONFIG_PREFIX + "params.json" not in names:
             raise InvalidArgument(f"Invalid bundle archive: {source} has no {CONFIG_PREFIX}params.json")
         self._names = names
+        for rel, content in self.project_files().items():  # what activation writes must have its declared shape
+            check_file_bytes(rel, content)
 
     @classmethod
     def from_path(cls, path: Path) -> BundleArchive:

@@ -51,6 +51,9 @@ def _archive_from_path(ctx: RequestContext) -> tuple[bytes, str]:
     if not raw:
         raise InvalidArgument("Missing query parameter archivePath (the path of a bundle zip on the node)")
     path = Path(raw)
+    if path.is_absolute() and ctx.instance.remote_policy.in_data_dir(path):  # e.g. another project's bundles
+        raise InvalidArgument(f"Invalid archivePath: {raw!r}",
+                              f"archivePath {raw!r} lies inside the emulator's data directory")
     if not path.is_absolute() or not path.is_file():
         raise InvalidArgument(f"Invalid archivePath: {raw!r}",
                               f"archivePath {raw!r} is not an existing file on the file system of node "

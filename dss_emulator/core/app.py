@@ -7,15 +7,17 @@ import logging
 import traceback
 from typing import TYPE_CHECKING
 
+from anyio import from_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from .auth import key_from_headers
 from .context import RequestContext, UploadedFile
-from .exceptions import DSSError, InjectedFault, NotImplementedRoute
+from .exceptions import DSSError, InjectedFault, InvalidArgument, NotImplementedRoute, PayloadTooLarge
 from .routing import Raw, RouteSpec, Text
 
 if TYPE_CHECKING:
@@ -42,7 +44,55 @@ def _to_response(result) -> Response:
     return _json_response({} if result is None else result)
 
 
+def _too_large(limit: int) -> PayloadTooLarge:
+    mib = limit >> 20
+    return PayloadTooLarge(f"Request body too large: more than {mib} MiB",
+                           f"Request body too large: this node accepts at most {mib} MiB "
+                           "(max_request_body_mib in the emulator configuration)")
+
+
+def _declared_length(request: Request, limit: int) -> None:
+    """Refuse at once a body whose Content-Length is over ``limit`` (or not a number): nothing of it is read."""
+    declared = request.headers.get("content-length")
+    if declared is None:
+        return
+    if not declared.isdigit():
+        raise InvalidArgument(f"Invalid Content-Length: {declared[:40]!r}")
+    if int(declared) > limit:
+        raise _too_large(limit)
+
+
+async def _read_body(request: Request, limit: int) -> tuple[bytes, dict[str, UploadedFile]]:
+    """The body (or the multipart files), received chunk by chunk and refused past ``limit`` bytes."""
+    _declared_length(request, limit)
+    received = 0
+
+    async def capped_receive():
+        nonlocal received
+        message = await request.receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise _too_large(limit)
+        return message
+
+    capped = Request(request.scope, capped_receive)
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return await capped.body(), {}
+    files: dict[str, UploadedFile] = {}
+    try:
+        form = await capped.form(max_part_size=limit)
+    except HTTPException as exc:  # starlette's answer to a malformed multipart body
+        raise InvalidArgument(f"Malformed multipart body: {exc.detail}") from None
+    for name, value in form.multi_items():
+        if hasattr(value, "read"):
+            files[name] = UploadedFile(value.filename or name, await value.read())
+    return b"", files
+
+
 def _make_endpoint(instance: Instance, spec: RouteSpec):
+    limit = instance.config.max_request_body_mib << 20
+
     async def endpoint(request: Request) -> Response:
         path = request.url.path
         try:
@@ -53,16 +103,9 @@ def _make_endpoint(instance: Instance, spec: RouteSpec):
                 if fault.status:
                     raise InjectedFault(fault.status, fault.message)
             key = instance.keys.authenticate(key_from_headers(request.headers)) if spec.auth else None
-            body = b""
-            files: dict[str, UploadedFile] = {}
-            if request.headers.get("content-type", "").startswith("multipart/form-data"):
-                form = await request.form(max_part_size=1 << 30)
-                for name, value in form.multi_items():
-                    if hasattr(value, "read"):
-                        files[name] = UploadedFile(value.filename or name, await value.read())
-            else:
-                body = await request.body()
-            ctx = RequestContext(instance, request.method, path, request.query_params, body, key, files)
+            # read from the handler's thread on first use: after the handler has checked the caller's rights
+            ctx = RequestContext(instance, request.method, path, request.query_params, key,
+                                 lambda: from_thread.run(_read_body, request, limit))
             result = await run_in_threadpool(spec.handler, ctx, **request.path_params)
             return _to_response(result)
         except DSSError as error:

@@ -3,17 +3,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import auth
 from .exceptions import InvalidArgument, MalformedJSON
+from .jsonshape import check
 
 if TYPE_CHECKING:
     from ..instance import Instance
 
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no", ""}
+MAX_JSON_DEPTH = 100  # DSS objects nest a dozen levels; deeper bodies are refused before anything walks them
 
 
 @dataclass
@@ -22,31 +25,72 @@ class UploadedFile:
     content: bytes
 
 
+def _no_body() -> tuple[bytes, dict[str, UploadedFile]]:
+    return b"", {}
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests lists and objects (iteratively: a deep value must not exhaust the stack)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 @dataclass
 class RequestContext:
+    """The request as a handler sees it. The body is read on first use, so that a handler checks the caller's
+    rights before any byte of it is received (``read_body`` streams it, capped)."""
+
     instance: Instance
     method: str
     path: str
     query: Any  # starlette QueryParams: .get(), .getlist()
-    body: bytes
     key: auth.ApiKey | None
-    files: dict[str, UploadedFile] = field(default_factory=dict)
+    read_body: Callable[[], tuple[bytes, dict[str, UploadedFile]]] = _no_body
+    _content: tuple[bytes, dict[str, UploadedFile]] | None = field(default=None, init=False, repr=False)
+
+    def _received(self) -> tuple[bytes, dict[str, UploadedFile]]:
+        if self._content is None:
+            self._content = self.read_body()
+        return self._content
+
+    @property
+    def body(self) -> bytes:
+        return self._received()[0]
+
+    @property
+    def files(self) -> dict[str, UploadedFile]:
+        return self._received()[1]
 
     def json(self, default: Any = None) -> Any:
-        """The body parsed as JSON whatever the content type (dataikuapi sends none); 400 if malformed."""
+        """The body parsed as JSON whatever the content type (dataikuapi sends none); 400 if malformed or nested
+        deeper than ``MAX_JSON_DEPTH``."""
         if not self.body.strip():
             return default
         try:
-            return json.loads(self.body)
+            value = json.loads(self.body)
+            too_deep = _depth(value) > MAX_JSON_DEPTH
         except ValueError as exc:
             raise MalformedJSON(f"Malformed JSON body: {exc}", f"Could not parse request body as JSON: {exc}") from None
+        except RecursionError:
+            too_deep = True
+        if too_deep:
+            raise MalformedJSON("Malformed JSON body: nested too deeply",
+                                f"Malformed JSON body: lists and objects may nest at most {MAX_JSON_DEPTH} levels")
+        return value
 
-    def json_object(self) -> dict:
-        """The body as a JSON object ({} when empty); 400 for any other JSON type."""
+    def json_object(self, shape: dict | None = None) -> dict:
+        """The body as a JSON object ({} when empty); 400 for any other JSON type, or when a field does not have
+        its ``shape`` (see :mod:`~dss_emulator.core.jsonshape`)."""
         body = self.json({})
         if not isinstance(body, dict):
             raise MalformedJSON("Expected a JSON object as request body", f"Got {type(body).__name__}")
-        return body
+        return check(body, shape) if shape else body
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         return self.query.get(name, default)

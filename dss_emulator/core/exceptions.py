@@ -59,6 +59,11 @@ class Conflict(DSSError):
     error_type = "com.dataiku.dip.exceptions.CodedException"
 
 
+class PayloadTooLarge(DSSError):
+    status = 413
+    error_type = "com.dataiku.dip.server.controllers.MalformedRequestException"
+
+
 class NotImplementedRoute(DSSError):
     status = 501
     error_type = "dss_emulator.NotImplemented"

@@ -152,7 +152,8 @@ class Deployments:
             dep["updates"].append(update)
             future = self.instance.futures.start(
                 lambda f: self._run(dep_id, ts, settings),
-                {"type": "PROJECT_DEPLOYMENT_UPDATE", "deploymentId": dep_id, "bundleId": settings["bundleId"]})
+                {"type": "PROJECT_DEPLOYMENT_UPDATE", "deploymentId": dep_id, "bundleId": settings["bundleId"]},
+                project_key=settings["publishedProjectKey"])
             update["jobId"] = future.job_id
             self._save(dep)
             return future

@@ -1,10 +1,16 @@
-"""Project Deployer routes (``/project-deployer/...``), served by design nodes."""
+"""Project Deployer routes (``/project-deployer/...``), served by design nodes.
+
+Reads are scoped like project routes (inferred: the emulator maps a published project to the design project of the
+same key): a published project, its bundles and its deployments need read access to that project key, and lists
+show only what the key may read. Writes need an admin key.
+"""
 from __future__ import annotations
 
 from ..bundles.common import info_messages, message
 from ..core.context import RequestContext
 from ..core.routing import Raw, RouteTable
 from .models import DeployerBackend
+from .testing import testing_status
 
 routes = RouteTable(prefix="/dip/publicapi/project-deployer")
 
@@ -15,6 +21,30 @@ def _deployer(ctx: RequestContext, write: bool = False) -> DeployerBackend:
     if write:
         ctx.require_admin()
     return ctx.instance.deployer
+
+
+def _published(ctx: RequestContext, key: str) -> DeployerBackend:
+    """The deployer, once the caller may read published project ``key`` (403 otherwise)."""
+    deployer = _deployer(ctx)
+    ctx.require_project(key)
+    return deployer
+
+
+def _deployment(ctx: RequestContext, dep_id: str) -> dict:
+    """The deployment, once the caller may read its published project (404 when unknown, then 403)."""
+    dep = _deployer(ctx).deployments.get(dep_id)
+    ctx.require_project(dep["settings"]["publishedProjectKey"])
+    return dep
+
+
+def _deployment_backend(ctx: RequestContext, dep_id: str):
+    """The deployments, once the caller may read deployment ``dep_id``."""
+    _deployment(ctx, dep_id)
+    return ctx.instance.deployer.deployments
+
+
+def _visible(ctx: RequestContext, deployments: list[dict]) -> list[dict]:
+    return [d for d in deployments if ctx.key.can(d["settings"]["publishedProjectKey"], "read")]
 
 
 def _basic(dep: dict) -> dict:
@@ -30,7 +60,7 @@ def _infra_status(ctx: RequestContext, infra_id: str) -> dict:
     deployer = ctx.instance.deployer
     return {"isAdmin": ctx.key.admin, "canDeploy": ctx.key.admin,
             "infraBasicInfo": deployer.infras.basic_info(infra_id),
-            "deployments": [_basic(d) for d in deployer.deployments.where(infraId=infra_id)]}
+            "deployments": [_basic(d) for d in _visible(ctx, deployer.deployments.where(infraId=infra_id))]}
 
 
 @routes.route("GET", "/infras")
@@ -83,7 +113,7 @@ def _project_status(ctx: RequestContext, key: str) -> dict:
 
 @routes.route("GET", "/projects")
 def list_published_projects(ctx: RequestContext):
-    return [_project_status(ctx, key) for key in _deployer(ctx).projects.keys()]
+    return [_project_status(ctx, key) for key in _deployer(ctx).projects.keys() if ctx.key.can(key, "read")]
 
 
 @routes.route("POST", "/projects")
@@ -95,19 +125,19 @@ def create_published_project(ctx: RequestContext):
 
 @routes.route("POST", "/projects/bundles")
 def upload_bundle(ctx: RequestContext):
-    upload = ctx.file()
-    _deployer(ctx, write=True).projects.add_bundle(ctx.arg("projectKey"), upload.content, ctx.login, {})
+    projects = _deployer(ctx, write=True).projects
+    projects.add_bundle(ctx.arg("projectKey"), ctx.file().content, ctx.login, {})
 
 
 @routes.route("GET", "/projects/{key}")
 def get_published_project_status(ctx: RequestContext, key: str):
-    _deployer(ctx)
+    _published(ctx, key)
     return _project_status(ctx, key)
 
 
 @routes.route("GET", "/projects/{key}/settings")
 def get_published_project_settings(ctx: RequestContext, key: str):
-    return _deployer(ctx).projects.settings(key)
+    return _published(ctx, key).projects.settings(key)
 
 
 @routes.route("PUT", "/projects/{key}/settings")
@@ -122,7 +152,7 @@ def delete_published_project(ctx: RequestContext, key: str):
 
 @routes.route("GET", "/projects/{key}/bundles/{bid}")
 def download_published_bundle(ctx: RequestContext, key: str, bid: str):
-    return Raw(_deployer(ctx).projects.archive_path(key, bid).read_bytes(), "application/zip")
+    return Raw(_published(ctx, key).projects.archive_path(key, bid).read_bytes(), "application/zip")
 
 
 @routes.route("DELETE", "/projects/{key}/bundles/{bid}")
@@ -133,7 +163,7 @@ def delete_published_bundle(ctx: RequestContext, key: str, bid: str):
 @routes.route("GET", "/projects/{key}/bundles/{bid}/project-standards-report")
 def get_standards_report(ctx: RequestContext, key: str, bid: str):
     """Project Standards are not evaluated by the emulator: no report, as DSS answers for a skipped evaluation."""
-    _deployer(ctx).projects.package(key, bid)
+    _published(ctx, key).projects.package(key, bid)
     return Raw(b"null", "application/json")
 
 
@@ -141,7 +171,8 @@ def get_standards_report(ctx: RequestContext, key: str, bid: str):
 @routes.route("GET", "/deployments")
 def list_deployments(ctx: RequestContext):
     deployer = _deployer(ctx)
-    return [_light_status(deployer, dep_id) for dep_id in deployer.deployments.ids()]
+    return [_light_status(deployer, dep["settings"]["id"])
+            for dep in _visible(ctx, [deployer.deployments.get(dep_id) for dep_id in deployer.deployments.ids()])]
 
 
 @routes.route("POST", "/deployments")
@@ -161,12 +192,14 @@ def _light_status(deployer: DeployerBackend, dep_id: str) -> dict:
 
 @routes.route("GET", "/deployments/{dep_id}")
 def get_deployment_light_status(ctx: RequestContext, dep_id: str):
-    return _light_status(_deployer(ctx), dep_id)
+    _deployment(ctx, dep_id)
+    return _light_status(ctx.instance.deployer, dep_id)
 
 
 @routes.route("GET", "/deployments/{dep_id}/status")
 def get_deployment_heavy_status(ctx: RequestContext, dep_id: str):
-    health, messages = _deployer(ctx).deployments.health(dep_id)
+    _deployment(ctx, dep_id)
+    health, messages = ctx.instance.deployer.deployments.health(dep_id)
     return {"deploymentId": dep_id, "health": health, "healthMessages": info_messages(messages),
             "monitoring": {"hasScenarios": False, "hasActiveScenarios": False, "failed": [], "warning": [],
                            "successful": [], "aborted": [], "running": []}}
@@ -174,7 +207,7 @@ def get_deployment_heavy_status(ctx: RequestContext, dep_id: str):
 
 @routes.route("GET", "/deployments/{dep_id}/settings")
 def get_deployment_settings(ctx: RequestContext, dep_id: str):
-    return _deployer(ctx).deployments.get(dep_id)["settings"]
+    return _deployment(ctx, dep_id)["settings"]
 
 
 @routes.route("PUT", "/deployments/{dep_id}/settings")
@@ -195,24 +228,33 @@ def start_update(ctx: RequestContext, dep_id: str):
 @routes.route("GET", "/deployments/{dep_id}/update")
 def list_updates(ctx: RequestContext, dep_id: str):
     return [{k: u[k] for k in ("startTimestamp", "endTimestamp", "type", "status", "bundleId", "requester")}
-            for u in _deployer(ctx).deployments.updates(dep_id)]
+            for u in _deployment_backend(ctx, dep_id).updates(dep_id)]
 
 
 @routes.route("GET", "/deployments/{dep_id}/last-update")
 def get_last_update(ctx: RequestContext, dep_id: str):
-    return _deployer(ctx).deployments.update(dep_id)
+    return _deployment_backend(ctx, dep_id).update(dep_id)
 
 
 @routes.route("GET", "/deployments/{dep_id}/update/{ts}")
 def get_update(ctx: RequestContext, dep_id: str, ts: str):
-    return _deployer(ctx).deployments.update(dep_id, ts)
+    return _deployment_backend(ctx, dep_id).update(dep_id, ts)
 
 
 @routes.route("GET", "/deployments/{dep_id}/governance-status")
 def get_governance_status(ctx: RequestContext, dep_id: str):
     """No Govern node is emulated: say so as an info message; nothing blocks the deployment."""
-    dep = _deployer(ctx).deployments.get(dep_id)
+    dep = _deployment(ctx, dep_id)
     bundle_id = ctx.arg("bundleId") or dep["settings"]["bundleId"]
     return info_messages([message("INFO", "INFO_GOVERN_NOT_EMULATED", "No Govern node",
                                   f"No Govern sign-off is checked for bundle {bundle_id}: the emulator has no "
                                   f"Govern node")])
+
+
+@routes.route("GET", "/deployments/{dep_id}/testing-status")
+def get_testing_status(ctx: RequestContext, dep_id: str):
+    """Test scenario outcomes of the deployed project on the infra's automation node (see ``testing.py``)."""
+    deployer = _deployer(ctx)
+    settings = deployer.deployments.get(dep_id)["settings"]
+    return testing_status(deployer.infras.target(settings["infraId"]), settings["deployedProjectKey"],
+                          ctx.arg("bundleId"))

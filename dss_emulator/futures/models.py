@@ -15,6 +15,7 @@ from ..core.exceptions import DSSError, NotFound
 class Future:
     job_id: str
     payload: dict
+    project_key: str | None = None  # who may see it: keys reading this project (admin keys only when None)
     started: float = field(default_factory=time.time)
     result: Any = None
     error: DSSError | None = None
@@ -41,10 +42,12 @@ class FuturesBackend:
         self.hang_next = 0
         self._record_error = instance.record_error
 
-    def start(self, work: Callable[[Future], Any], payload: dict) -> Future:
-        """Run ``work(future)`` in a thread; its return value becomes the result, a DSSError the failure."""
+    def start(self, work: Callable[[Future], Any], payload: dict, project_key: str | None = None) -> Future:
+        """Run ``work(future)`` in a thread; its return value becomes the result, a DSSError the failure.
+
+        ``project_key`` scopes the future: only keys with access to that project see or abort it."""
         with self._lock:
-            future = Future(uuid.uuid4().hex[:12], payload)
+            future = Future(uuid.uuid4().hex[:12], payload, project_key)
             if self.hang_next > 0:
                 self.hang_next -= 1
                 future.hangs = True

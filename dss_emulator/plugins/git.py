@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from ..core.exceptions import invalid
 from ..projectgit.repo import ActionLog, Repo, check_remote_name, check_revision, redact
+from ..projectgit.safety import RemotePolicy
 from .models import PluginsBackend
 
 
 class PluginGit:
     """Remotes, status and push of the development plugins of one node."""
 
-    def __init__(self, plugins: PluginsBackend):
+    def __init__(self, plugins: PluginsBackend, remote_policy: RemotePolicy):
         self.plugins = plugins
+        self.remote_policy = remote_policy
 
     def _repo(self, plugin_id: str, author: str = "admin") -> Repo:
         return Repo(self.plugins.get_dev(plugin_id).path, author)
@@ -30,6 +32,7 @@ class PluginGit:
         check_remote_name(name)
         if not isinstance(url, str) or not url.strip() or url.startswith("-") or any(c.isspace() for c in url):
             raise invalid(f"Invalid remote url: {redact(str(url))!r}", "url must be a git URL or a path")
+        self.remote_policy.check(url, repo.tree)
         with self.plugins.lock(plugin_id):
             repo.git("remote", "set-url" if name in repo.remotes() else "add", name, url)
         return {"name": name, "url": url}
@@ -56,6 +59,7 @@ class PluginGit:
             if not repo.ref_exists(f"refs/heads/{branch}"):
                 raise invalid(f"Invalid branchName: plugin {plugin_id} has no branch {branch!r}")
             remote = repo.default_remote()
+            self.remote_policy.check_remotes(repo, [remote])
             log = ActionLog()
             log.success = repo.run(log, "push", remote, f"refs/heads/{branch}:refs/heads/{branch}")
             return log.as_dict()

@@ -16,7 +16,8 @@ from ..core.exceptions import AlreadyExists, Conflict, InvalidArgument, NotFound
 from . import diff as diff_view
 from . import views
 from .concurrent import simulate_concurrent_push
-from .repo import ActionLog, Repo, check_remote_name, check_revision, redact
+from .repo import ActionLog, Repo, check_remote_name, redact
+from .safety import require_safe_tree
 
 if TYPE_CHECKING:
     from ..instance import Instance
@@ -103,6 +104,7 @@ class ProjectGitBackend:
             raise InvalidArgument(f"Invalid remote url: {shown!r}",
                                   f"Invalid remote url: {shown!r} (url must be a git URL or a path)")
         with self._working(project, "admin") as repo:
+            self.instance.remote_policy.check(url, repo.tree)
             repo.git("remote", "set-url" if name in repo.remotes() else "add", name, url)
             return {"name": name, "url": url}
 
@@ -117,6 +119,7 @@ class ProjectGitBackend:
         """``git fetch --all --prune``: updates what status compares with; an unreachable remote is success false."""
         with self._working(project, author) as repo:
             repo.default_remote()
+            self.instance.remote_policy.check_remotes(repo)
             log = ActionLog()
             log.success = repo.run(log, "fetch", "--all", "--prune")
             return log.as_dict()
@@ -130,6 +133,7 @@ class ProjectGitBackend:
             branch = self._local_branch(repo, branch_name)
             upstream = repo.upstream(branch)
             remote, target = upstream or (repo.default_remote(), branch)
+            self.instance.remote_policy.check_remotes(repo, [remote])
             log = ActionLog()
             if self._take_push_rejection(project.key):
                 fault = simulate_concurrent_push(repo, remote, target)
@@ -149,10 +153,16 @@ class ProjectGitBackend:
             branch = repo.require_branch()
             upstream = repo.upstream(branch)
             remote = upstream[0] if upstream else repo.default_remote()
-            source = check_revision("branchName", branch_name) if branch_name else (
+            source = _check_ref_name(repo, "branch", branch_name, "refs/heads/") if branch_name else (
                 upstream[1] if upstream else branch)
+            self.instance.remote_policy.check_remotes(repo, [remote])
             log = ActionLog()
-            if repo.run(log, "pull", "--rebase", "--no-autostash", remote, source):
+            # fetch, check what came, then rebase onto exactly that commit (``git pull --rebase`` in two steps)
+            if not repo.run(log, "fetch", remote, source):
+                return log.fail(f"Pull aborted: could not fetch {source} from {remote}").as_dict()
+            fetched = repo.git("rev-parse", "FETCH_HEAD^{commit}").stdout.strip()
+            require_safe_tree(repo, fetched, f"{remote}/{source}")
+            if repo.run(log, "rebase", "--no-autostash", fetched):
                 repo.set_upstream_if_missing(branch, remote, source)
             else:
                 self._abort_and_fail(repo, log, "Pull aborted")
@@ -170,6 +180,7 @@ class ProjectGitBackend:
             if repo.ref_exists(f"refs/heads/{name}"):
                 raise AlreadyExists(f"Branch {name} already exists", f"Branch {name} already exists in {project.key}")
             start = [repo.resolve("commit", body["commit"])] if body.get("commit") else []
+            require_safe_tree(repo, start[0] if start else "HEAD", f"commit {body.get('commit') or 'HEAD'}")
             log = ActionLog()
             log.success = repo.run(log, "checkout", "-q", "-b", name, *start)
             return {"success": log.success, "output": log.output}
@@ -180,6 +191,7 @@ class ProjectGitBackend:
             name = _check_ref_name(repo, "branch", name, "refs/heads/")
             log = ActionLog()
             if repo.ref_exists(f"refs/heads/{name}"):
+                require_safe_tree(repo, f"refs/heads/{name}", f"branch {name}")
                 log.success = repo.run(log, "checkout", "-q", name)
             else:
                 remote = next((r for r in sorted(repo.remotes(), key=lambda r: r != "origin")
@@ -187,6 +199,7 @@ class ProjectGitBackend:
                 if remote is None:
                     raise NotFound(f"Branch not found: {name}",
                                    f"Branch not found: {name} (neither local nor fetched from a remote)")
+                require_safe_tree(repo, f"refs/remotes/{remote}/{name}", f"branch {remote}/{name}")
                 log.success = repo.run(log, "checkout", "-q", "-b", name, "--track", f"{remote}/{name}")
             return {"success": log.success, "messages": log.logs, "output": log.output}
 
@@ -206,6 +219,8 @@ class ProjectGitBackend:
                 if not known and not body.get("deleteRemotely"):
                     raise NotFound(f"Remote branch not found: {remote}/{short}",
                                    f"Remote branch not found: {remote}/{short} (fetch first to see remote branches)")
+                if body.get("deleteRemotely"):
+                    self.instance.remote_policy.check_remotes(repo, [remote])
                 if body.get("deleteRemotely") and not repo.run(log, "push", remote, "--delete", short):
                     raise Conflict(f"Could not delete branch {short} on remote {remote}",
                                    f"Could not delete branch {short} on remote {remote}: {log.output}")
@@ -251,6 +266,7 @@ class ProjectGitBackend:
             log = ActionLog()
             if repo.has_local_changes():
                 return log.fail("The project has uncommitted changes: commit or reset them first").as_dict()
+            require_safe_tree(repo, sha, f"revision {sha[:12]}")
             if repo.run(log, "read-tree", "--reset", "-u", sha):
                 project.commit(f"Reverted project to revision {sha[:12]}", author)
             return log.as_dict()
@@ -262,6 +278,8 @@ class ProjectGitBackend:
             log = ActionLog()
             if repo.has_local_changes():
                 return log.fail("The project has uncommitted changes: commit or reset them first").as_dict()
+            for rev in (sha, *repo.git("rev-parse", f"{sha}^@").stdout.split()):  # a revert restores the parent's
+                require_safe_tree(repo, rev, f"the revert of {sha[:12]}")
             if not repo.run(log, "revert", "--no-edit", sha):
                 self._abort_and_fail(repo, log, "Revert aborted")
             return log.as_dict()
@@ -284,6 +302,7 @@ class ProjectGitBackend:
                 raise Conflict(f"Branch {branch} has no fetched upstream",
                                f"Branch {branch} has no fetched upstream: set a remote and fetch first "
                                f"(remote branches known: {known})")
+            require_safe_tree(repo, ref, ref[len("refs/remotes/"):])
             repo.git("reset", "-q", "--hard", ref)
             repo.git("clean", "-q", "-fd")
             repo.set_upstream_if_missing(branch, *repo.upstream(branch))

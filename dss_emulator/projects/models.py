@@ -12,6 +12,7 @@ from ..core.exceptions import AlreadyExists, InvalidArgument, NotFound
 from ..core.gitcmd import GitError, git
 from ..core.storage import read_json, write_bytes, write_json
 from . import layout
+from .file_shapes import check_file
 
 if TYPE_CHECKING:
     from ..instance import Instance
@@ -66,7 +67,8 @@ class Project:
         return read_json(self.tree / rel)
 
     def write(self, rel: str, data: dict, message: str, author: str = "admin") -> None:
-        """Write a JSON file of the project and commit it in AUTO mode."""
+        """Write a JSON file of the project and commit it in AUTO mode; 400 when it would not have its shape."""
+        check_file(rel, data)
         with self.lock:
             write_json(self.tree / rel, data)
             if rel == "params.json":
@@ -85,7 +87,11 @@ class Project:
             return None
 
     def save_files(self, changes: dict[str, str | bytes | dict | None], message: str, author: str = "admin") -> None:
-        """Write (or, for ``None``, delete) several files, then auto-commit them as one change."""
+        """Write (or, for ``None``, delete) several files, then auto-commit them as one change; nothing is written
+        when a JSON file would not have its declared shape (400)."""
+        for rel, content in changes.items():
+            if isinstance(content, (dict, list)):
+                check_file(rel, content)
         with self.lock:
             for rel, content in changes.items():
                 if content is None:
@@ -228,6 +234,9 @@ class ProjectsBackend:
         The key is reserved under the backend lock but git runs outside it, so creations proceed in parallel and
         listing projects never waits for one.
         """
+        for rel, content in {"params.json": params, **(files or {})}.items():
+            if isinstance(content, (dict, list)):
+                check_file(rel, content)
         with self._lock:
             self.check_new_key(key)
             self._creating.add(key)

@@ -6,7 +6,7 @@ import json
 from ..core.context import RequestContext
 from ..core.exceptions import InvalidArgument
 from ..core.routing import Raw, RouteTable
-from . import layout
+from . import file_shapes, layout
 
 routes = RouteTable()
 
@@ -30,7 +30,7 @@ def list_projects(ctx: RequestContext):
 @routes.route("POST", "/projects")
 def create_project(ctx: RequestContext):
     ctx.require_admin()
-    body = ctx.json_object()
+    body = ctx.json_object(file_shapes.NEW_PROJECT)
     key = ctx.instance.projects.check_new_key(body.get("projectKey"))
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
@@ -81,7 +81,7 @@ def get_metadata(ctx: RequestContext, pk: str):
 @routes.route("PUT", "/projects/{pk}/metadata")
 def set_metadata(ctx: RequestContext, pk: str):
     ctx.require_project(pk, "write")
-    body = ctx.json_object()
+    body = ctx.json_object(file_shapes.METADATA)
     project = ctx.instance.projects.get(pk)
     params = dict(project.params)
     for wire, stored in (("label", "name"), ("description", "description"), ("shortDesc", "shortDesc"),
@@ -109,7 +109,7 @@ def get_settings(ctx: RequestContext, pk: str):
 @routes.route("PUT", "/projects/{pk}/settings")
 def save_settings(ctx: RequestContext, pk: str):
     ctx.require_project(pk, "write")
-    body = ctx.json_object()
+    body = ctx.json_object(file_shapes.PROJECT_SETTINGS)
     project = ctx.instance.projects.get(pk)
     params = dict(project.params)
     for key in ("settings", "exposedObjects", "bundleExporterSettings", "permissions"):
@@ -130,7 +130,7 @@ def get_tags(ctx: RequestContext, pk: str):
 @routes.route("PUT", "/projects/{pk}/tags")
 def set_tags(ctx: RequestContext, pk: str):
     ctx.require_project(pk, "write")
-    body = ctx.json_object()
+    body = ctx.json_object(file_shapes.PROJECT_TAGS)
     project = ctx.instance.projects.get(pk)
     params = dict(project.params, tags=sorted((body.get("tags") or {}).keys()))
     project.write("params.json", params, f"Updated tags of project {pk}")

@@ -29,3 +29,10 @@ def test_demo_promotes_the_tested_bundle_and_stops_a_breaking_change():
                      r"green pull-request check\): [\d.]+ s offline \(goal < 60 s\)", out, re.MULTILINE)
     for key in ("dev-admin-key-demo", "staging-admin-key-demo", "prod-admin-key-demo"):
         assert key not in out + result.stderr
+    # It ends with the fleet table: CHURN unhealthy (its tests failed on staging's broken bundle) and waiting for
+    # its merge, prod healthy on the tested bundle; the other projects have no deployment yet.
+    fleet = out[out.index("=== 5. The fleet at a glance"):]
+    churn = re.search(r"\nunhealthy\s+CHURN\s+dss-churn\s+staging\s+(b-\w+)\s+HEALTHY, 1 test FAILED\s+\w+\n"
+                      r"staging-ahead\s+prod\s+(b-\w+)\s+HEALTHY\s+\w+\n", fleet)
+    assert churn and churn.groups() == (broken.group(1), tested), fleet
+    assert re.search(r"\nno-deployment\s+SALES_FORECAST\s", fleet) and (ROOT / ".demo" / "fleet.html").is_file()

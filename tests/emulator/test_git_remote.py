@@ -30,11 +30,11 @@ def test_remote_get_set_remove(dss, tmp_path):
     assert git.get_remote() == str(tmp_path / "one.git")
     git.set_remote(f"file://{tmp_path}/two.git")
     assert git.get_remote() == f"file://{tmp_path}/two.git"
-    git.set_remote("/elsewhere/backup.git", name="backup")
+    git.set_remote(str(tmp_path / "backup.git"), name="backup")
     assert [r["name"] for r in git.get_status()["remotes"]] == ["backup", "origin"]
     git.remove_remote()
     git.remove_remote()  # already gone: no error
-    assert git.get_remote() is None and git.get_remote("backup") == "/elsewhere/backup.git"
+    assert git.get_remote() is None and git.get_remote("backup") == str(tmp_path / "backup.git")
     with pytest.raises(DataikuException, match="Invalid remote url: ''"):
         git.set_remote("")
     with pytest.raises(DataikuException, match="Invalid remote name: 'a b'"):

@@ -12,8 +12,9 @@ ADMIN = "persist-admin-key"
 
 
 def _server(tmp_path):
-    return EmulatorServer(parse_config({"data_dir": str(tmp_path), "instances": [
-        {"name": "design", "role": "design", "port": 0, "admin_key": ADMIN}]}))
+    return EmulatorServer(parse_config({"data_dir": str(tmp_path / "data"), "local_remote_roots": [str(tmp_path)],
+                                        "instances": [{"name": "design", "role": "design", "port": 0,
+                                                       "admin_key": ADMIN}]}))
 
 
 def test_objects_keys_and_plugins_survive_a_restart(tmp_path):

@@ -36,7 +36,8 @@ def pki(tmp_path_factory) -> Pki:
 @pytest.fixture(scope="module")
 def mtls_dss(tmp_path_factory, pki):
     """A design node behind an mTLS front door, holding project ALPHA."""
-    config = parse_config({"data_dir": tmp_path_factory.mktemp("mtls-emulator"), "instances": [
+    config = parse_config({"data_dir": tmp_path_factory.mktemp("mtls-emulator"),
+                           "local_remote_roots": [tmp_path_factory.getbasetemp()], "instances": [
         {"name": "design", "role": "design", "port": 0, "admin_key": "design-admin-key",
          "tls": {"certfile": str(pki.server_cert), "keyfile": str(pki.server_key), "client_ca": str(pki.ca_file)}}]})
     server = EmulatorServer(config).start()
