@@ -15,6 +15,7 @@ import pulumi
 PROJECTS_OUTPUT = "projects"
 PLUGINS_OUTPUT = "plugins"
 SHARD_OUTPUT = "shard"
+PENDING_OUTPUT = "pendingRemoval"  # see components/removal.py
 
 
 class DeletionRefused(pulumi.RunError):
@@ -27,6 +28,8 @@ class Managed:
 
     projects: Mapping[str, str] = field(default_factory=dict)
     plugins: Mapping[str, str] = field(default_factory=dict)
+    outputs: Mapping[str, Any] = field(default_factory=dict)
+    """The stack outputs these names were read from (what the last run recorded per key), if any."""
     shard: str | None = None
 
     @property
@@ -34,10 +37,12 @@ class Managed:
         return len(self.projects) + len(self.plugins)
 
     @classmethod
-    def from_outputs(cls, projects: Any, plugins: Any, shard: Any = None) -> Managed:
-        """Read the ``projects`` / ``plugins`` stack outputs ({key: {"repository": name, ...}}) and ``shard``;
-        None = none."""
+    def from_outputs(cls, projects: Any, plugins: Any, pending: Any = None, shard: Any = None) -> Managed:
+        """Read the ``projects`` / ``plugins`` stack outputs ({key: {"repository": name, ...}}), the
+        ``pendingRemoval`` one and ``shard``; None = none."""
         return cls(projects=_names(PROJECTS_OUTPUT, projects), plugins=_names(PLUGINS_OUTPUT, plugins),
+                   outputs={PROJECTS_OUTPUT: projects or {}, PLUGINS_OUTPUT: plugins or {},
+                            PENDING_OUTPUT: pending or {}},
                    shard=shard if isinstance(shard, str) else None)
 
 
@@ -61,8 +66,9 @@ async def read_previous() -> Managed:
     ref = pulumi.StackReference("previous-run", stack_name=self_reference_name())
     projects = await ref.get_output_details(PROJECTS_OUTPUT)
     plugins = await ref.get_output_details(PLUGINS_OUTPUT)
+    pending = await ref.get_output_details(PENDING_OUTPUT)
     shard = await ref.get_output_details(SHARD_OUTPUT)
-    return Managed.from_outputs(_value(projects), _value(plugins), _value(shard))
+    return Managed.from_outputs(_value(projects), _value(plugins), _value(pending), _value(shard))
 
 
 def _value(details: pulumi.StackReferenceOutputDetails) -> Any:
@@ -71,16 +77,7 @@ def _value(details: pulumi.StackReferenceOutputDetails) -> Any:
 
 def check(previous: Managed, desired: Managed, max_deletions: int, plugins_managed: bool) -> list[str]:
     """Return the repositories that would be removed, or raise :class:`DeletionRefused`."""
-    if previous.projects and not desired.projects:
-        raise DeletionRefused(
-            f"Refusing to run: DSS discovery kept no project while the last run managed {len(previous.projects)} "
-            f"project repositories ({_sample(previous.projects.values())}). Check the DSS design node and the "
-            "project filters; to remove every repository on purpose, run `pulumi destroy`.")
-    if plugins_managed and previous.plugins and not desired.plugins:
-        raise DeletionRefused(
-            f"Refusing to run: DSS discovery found no dev plugin while the last run managed "
-            f"{len(previous.plugins)} plugin repositories ({_sample(previous.plugins.values())}). Check the DSS "
-            "design node; to drop plugin repositories on purpose, set pluginRepositories to false.")
+    refuse_empty(previous, desired, plugins_managed)
     removed = sorted([name for key, name in previous.projects.items() if key not in desired.projects]
                      + [name for key, name in previous.plugins.items() if key not in desired.plugins])
     if len(removed) > max_deletions:
@@ -89,6 +86,21 @@ def check(previous: Managed, desired: Managed, max_deletions: int, plugins_manag
             f"maxDeletionsPerRun={max_deletions}. Check DSS discovery and the filters; to remove them on purpose, "
             "raise maxDeletionsPerRun for one run.")
     return removed
+
+
+def refuse_empty(previous: Managed, discovered: Managed, plugins_managed: bool) -> None:
+    """Raise :class:`DeletionRefused` when discovery kept no project (or found no dev plugin) while the last run
+    managed some."""
+    if previous.projects and not discovered.projects:
+        raise DeletionRefused(
+            f"Refusing to run: DSS discovery kept no project while the last run managed {len(previous.projects)} "
+            f"project repositories ({_sample(previous.projects.values())}). Check the DSS design node and the "
+            "project filters; to remove every repository on purpose, run `pulumi destroy`.")
+    if plugins_managed and previous.plugins and not discovered.plugins:
+        raise DeletionRefused(
+            f"Refusing to run: DSS discovery found no dev plugin while the last run managed "
+            f"{len(previous.plugins)} plugin repositories ({_sample(previous.plugins.values())}). Check the DSS "
+            "design node; to drop plugin repositories on purpose, set pluginRepositories to false.")
 
 
 def _sample(names, limit: int = 5) -> str:

@@ -1,9 +1,10 @@
 """Discover the DSS projects and dev plugins to manage, in at most 3 requests whatever their number.
 
 One ``GET /projects/`` (items carry key, name, tags), one ``GET /project-folders/{id}`` when a folder filter is set,
-one ``GET /plugins/`` when plugin repositories are on. Never one request per project. Any DSS error, or an answer
-of the wrong shape, raises :class:`DiscoveryError`: discovery never returns an empty or partial list on failure
-(a failed program makes Pulumi delete nothing).
+one ``GET /plugins/`` when plugin repositories are on. Never one request per project: only a project the last run
+managed and DSS no longer lists is asked about, once (:func:`project_presence`, for the removal decision). Any DSS
+error, a timeout, or an answer of the wrong shape, raises :class:`DiscoveryError`: discovery never returns an empty
+or partial list on failure (a failed program makes Pulumi delete nothing).
 """
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pulumi
 import requests
 from dataikuapi import DSSClient
 from dataikuapi.utils import DataikuException
+
+from . import dss_http
 
 T = TypeVar("T")
 
@@ -62,6 +65,10 @@ class Inventory:
 
     projects: tuple[DssProject, ...]
     plugins: tuple[DssPlugin, ...]
+    listed_projects: frozenset[str] = frozenset()
+    """Every project key DSS listed, before the filters."""
+    listed_plugins: frozenset[str] = frozenset()
+    """Every dev plugin id DSS listed."""
 
 
 def record_requests(client: DSSClient) -> list[str]:
@@ -77,27 +84,48 @@ def record_requests(client: DSSClient) -> list[str]:
 
 def discover(client: DSSClient, project_filter: ProjectFilter, include_plugins: bool) -> Inventory:
     """List, filter and sort the projects (and dev plugins); raise :class:`DiscoveryError` on any failure."""
-    items = _call("GET /projects/", client.list_projects)
+    items = _call("GET /projects/", client.list_projects, client)
     projects = _parse("GET /projects/", items, _project)
     folder_keys = None
     if project_filter.folder:
         folder = _call(f"GET /project-folders/{project_filter.folder}",
-                       lambda: client.get_project_folder(project_filter.folder).list_project_keys())
+                       lambda: client.get_project_folder(project_filter.folder).list_project_keys(), client)
         folder_keys = frozenset(_strings(f"GET /project-folders/{project_filter.folder}", folder, "projectKeys"))
     plugins: list[DssPlugin] = []
     if include_plugins:
-        plugin_items = _call("GET /plugins/", client.list_plugins)
+        plugin_items = _call("GET /plugins/", client.list_plugins, client)
         plugins = [p for p in _parse("GET /plugins/", plugin_items, _plugin) if p is not None]
     kept = [p for p in projects if project_filter.accepts(p, folder_keys)]
     return Inventory(projects=tuple(sorted(kept, key=lambda p: p.key)),
-                     plugins=tuple(sorted(plugins, key=lambda p: p.id)))
+                     plugins=tuple(sorted(plugins, key=lambda p: p.id)),
+                     listed_projects=frozenset(p.key for p in projects),
+                     listed_plugins=frozenset(p.id for p in plugins))
 
 
-def _call(what: str, fn: Callable[[], T]) -> T:
+def project_presence(client: DSSClient, project_key: str) -> str:
+    """What DSS answers for a project it did not list: ``"absent"`` (404), ``"forbidden"`` (403) or ``"readable"``
+    (200), from ``GET /projects/{key}``; any other answer raises :class:`DiscoveryError`.
+
+    The statuses are inferred (DSS documents none): an unexpected one stops the run rather than remove anything.
+    """
+    what = f"GET /projects/{project_key}"
+    url = f"{client.host}/dip/publicapi/projects/{quote(project_key, safe='')}"
+    response = _call(what, lambda: client._session.get(url), client)
+    presence = {404: "absent", 403: "forbidden", 200: "readable"}.get(response.status_code)
+    if presence is None:
+        raise DiscoveryError(f"DSS discovery failed: {what} answered HTTP {response.status_code}; nothing was "
+                             "changed")
+    return presence
+
+
+def _call(what: str, fn: Callable[[], T], client: DSSClient) -> T:
     try:
         return fn()
     except DataikuException as exc:
         raise DiscoveryError(f"DSS discovery failed: {what} answered {exc}; nothing was changed") from None
+    except requests.Timeout:
+        raise DiscoveryError(f"DSS discovery failed: {what} got no answer from {client.host} within "
+                             f"{dss_http.timeout_of(client)} s (dssTimeoutSeconds); nothing was changed") from None
     except requests.RequestException as exc:
         raise DiscoveryError(f"DSS discovery failed: {what} could not reach DSS ({type(exc).__name__}: "
                              f"{_first_line(exc)}); nothing was changed") from None

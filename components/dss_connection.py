@@ -14,6 +14,8 @@ from pathlib import Path
 
 from dataikuapi import DSSClient
 
+from . import dss_http
+
 
 @contextmanager
 def private_pem_file(content: str, prefix: str) -> Iterator[Path]:
@@ -30,13 +32,16 @@ def private_pem_file(content: str, prefix: str) -> Iterator[Path]:
 
 @contextmanager
 def dss_client(url: str, api_key: str, client_certificate: str | None = None,
-               ca_bundle: str | None = None) -> Iterator[DSSClient]:
+               ca_bundle: str | None = None, timeout_seconds: float | None = None) -> Iterator[DSSClient]:
     """A client of the DSS node at ``url``; ``client_certificate`` is the PEM of the certificate and its key,
-    ``ca_bundle`` the PEM of the CAs to trust instead of the system's."""
+    ``ca_bundle`` the PEM of the CAs to trust instead of the system's; with ``timeout_seconds`` every request
+    gives up after that long without an answer (:mod:`components.dss_http`)."""
     with ExitStack() as files:
         certificate = files.enter_context(private_pem_file(client_certificate, "dss-client-cert-")) \
             if client_certificate else None
         client = DSSClient(url, api_key, client_certificate=str(certificate) if certificate else None)
         if ca_bundle:
             client._session.verify = str(files.enter_context(private_pem_file(ca_bundle, "dss-ca-bundle-")))
+        if timeout_seconds is not None:
+            dss_http.with_timeouts(client, timeout_seconds)
         yield client

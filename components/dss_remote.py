@@ -41,12 +41,14 @@ from dataikuapi import DSSClient
 from dataikuapi.utils import DataikuException
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ResourceProvider, UpdateResult
 
+from . import dss_http, git_url
 from .dss_connection import dss_client
 
 REMOTE = "origin"
 _INPUTS = ("project_key", "remote_url", "branch", "prod_branch", "design_url")
 _REPLACING = ("project_key", "design_url")  # another project: onboard it afresh
 _TLS_INPUTS = ("client_certificate", "ca_bundle")  # how to reach DSS, not what to do there: no diff on them
+DEFAULT_TIMEOUT_SECONDS = 120.0  # for a state written before timeout_seconds was an input
 
 
 class OnboardingError(Exception):
@@ -55,7 +57,13 @@ class OnboardingError(Exception):
 
 def onboard(client: DSSClient, project_key: str, remote_url: str, branch: str, prod_branch: str) -> str:
     """Point ``project_key``'s ``origin`` at ``remote_url``, build ``branch`` on GitHub's history (its ``branch``,
-    else ``prod_branch``) and push it; return the pushed commit. See the module docstring."""
+    else ``prod_branch``) and push it; return the pushed commit. See the module docstring.
+
+    A URL :mod:`components.git_url` refuses is refused here too, before any DSS call."""
+    problem = git_url.url_problem(remote_url)
+    if problem:
+        raise OnboardingError(f"DSS project {project_key}: remote_url {problem}; nothing was changed "
+                              f"(got {git_url.shown(remote_url)})")
     git = client.get_project(project_key).get_project_git()
     step = "set the git remote"
     try:
@@ -89,6 +97,9 @@ def onboard(client: DSSClient, project_key: str, remote_url: str, branch: str, p
         return git.log(count=1)["entries"][0]["commit"]
     except DataikuException as exc:
         raise OnboardingError(f"DSS project {project_key}: could not {step}: {exc}") from None
+    except requests.Timeout:
+        raise OnboardingError(f"DSS project {project_key}: could not {step}: {client.host} gave no answer within "
+                              f"{dss_http.timeout_of(client)} s (dssTimeoutSeconds)") from None
     except requests.RequestException as exc:
         raise OnboardingError(f"DSS project {project_key}: could not {step}: {type(exc).__name__} reaching "
                               f"{client.host}") from None
@@ -108,6 +119,10 @@ class DssGitRemoteProvider(ResourceProvider):
                     for name in (*_INPUTS, "api_key") if not isinstance(news.get(name), str) or not news.get(name)]
         failures += [CheckFailure(name, f"{name} must be a PEM string or absent")
                      for name in _TLS_INPUTS if not isinstance(news.get(name), str | None)]
+        problem = git_url.url_problem(news.get("remote_url") or "")
+        if problem and not failures:
+            shown = git_url.shown(news["remote_url"])
+            failures.append(CheckFailure("remote_url", f"remote_url {problem} (got {shown})"))
         return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict, news: dict) -> DiffResult:
@@ -129,7 +144,8 @@ class DssGitRemoteProvider(ResourceProvider):
         outs = {name: props[name] for name in _INPUTS}
         try:
             with dss_client(props["design_url"], props["api_key"], props.get("client_certificate"),
-                            props.get("ca_bundle")) as client:
+                            props.get("ca_bundle"),
+                            float(props.get("timeout_seconds") or DEFAULT_TIMEOUT_SECONDS)) as client:
                 outs["pushed_commit"] = onboard(client, props["project_key"], props["remote_url"],
                                                 props["branch"], props["prod_branch"])
             outs["failure"] = None
@@ -152,6 +168,8 @@ class DssGitRemoteArgs:
     """PEM of the mTLS client certificate and its key (a secret), when DSS sits behind an mTLS proxy."""
     ca_bundle: str | None = None
     """PEM of the CAs DSS's certificate is checked against, instead of the system's."""
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+    """Connect / read limit of each DSS request (config ``dssTimeoutSeconds``); not compared by ``diff``."""
 
 
 class DssGitRemote(pulumi.dynamic.Resource):
@@ -169,6 +187,6 @@ class DssGitRemote(pulumi.dynamic.Resource):
                  "prod_branch": args.prod_branch, "design_url": args.design_url,
                  "api_key": pulumi.Output.secret(args.api_key), "ca_bundle": args.ca_bundle,
                  "client_certificate": None if args.client_certificate is None
-                 else pulumi.Output.secret(args.client_certificate),
+                 else pulumi.Output.secret(args.client_certificate), "timeout_seconds": args.timeout_seconds,
                  "pushed_commit": None, "failure": None}
         super().__init__(DssGitRemoteProvider(), name, props, opts)

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 
 import pulumi
 
+from . import git_url
+
 PLACEHOLDERS = ("key", "key_lower", "key_slug")
 REMOTE_PLACEHOLDERS = ("owner", "repository")
 MAX_NAME = 100  # GitHub's limit on repository names
 _REPO_CHARS = re.compile(r"[A-Za-z0-9_.-]")
 _NOT_REPO_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
 _NOT_SLUG_CHARS = re.compile(r"[^a-z0-9.]+")
-# a password in any URL, or any user part in an http(s) URL (GitHub tokens go there): git@host / ssh://git@ are fine
-_CREDENTIALS = re.compile(r"^(?:[a-z][a-z0-9+.-]*://[^/@]*:[^/@]*@|https?://[^/@]+@)", re.IGNORECASE)
 
 
 class NamingError(pulumi.RunError):
@@ -82,15 +82,15 @@ def check_template(template: str) -> None:
 
 
 def check_remote_template(template: str) -> None:
-    """Raise ValueError(reason) unless ``template`` renders a credential-free git URL per repository."""
+    """Raise ValueError(reason) unless ``template`` renders an allowed, credential-free git URL per repository
+    (see :mod:`components.git_url`)."""
     fields = _fields(template)
     unknown = sorted(set(fields) - set(REMOTE_PLACEHOLDERS))
     if unknown:
         raise ValueError(f"unknown placeholder {{{unknown[0]}}}; use {{owner}} and {{repository}}")
     if "repository" not in fields:
         raise ValueError("must contain {repository}")
-    if _CREDENTIALS.match(template):
-        raise ValueError("must not embed credentials (DSS uses its own git credentials)")
+    git_url.check(remote_url(template, "sample-owner", "sample-repository"))
 
 
 def remote_url(template: str, owner: str, repository: str) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 import pulumi
 import yaml
 
+from . import deletion_guard, removal
 from . import settings as settings_module
 from .discovery import record_requests
 from .github_requests import plan_budget, short_type
@@ -200,6 +201,7 @@ def render_text(document: dict, previous: dict | None) -> str:
         key = component["name"].split("-", 2)[-1]
         lines.append(f"\n{COMPONENTS[component['type']]} {key} ({len(children)} resources)")
         lines += [f"  {describe(r)}" for r in children]
+    lines += _pending_section(document)
     waiting = document["outputs"].get(WAITING_OUTPUT) or {}
     for kind in ("projects", "plugins"):
         if waiting.get(kind):
@@ -215,6 +217,12 @@ def budget_line(figures: dict[str, int]) -> str:
     """``GitHub requests per project: create N (W writes), reconcile R, refresh F`` from ``githubRequests``."""
     return (f"GitHub requests per project: create {figures['create']} ({figures['createWrites']} writes), "
             f"reconcile {figures['reconcile']}, refresh {figures['refresh']}")
+
+
+def _pending_section(document: dict) -> list[str]:
+    """The repositories kept while pending removal (see components/removal.py), one line each."""
+    pending = removal.pending_lines(document["outputs"].get(deletion_guard.PENDING_OUTPUT))
+    return [f"\npending removal ({len(pending)})", *[f"  {line}" for line in pending]] if pending else []
 
 
 def render_changes(previous: dict, document: dict) -> str:
@@ -246,6 +254,16 @@ def _read_plan(path: Path) -> dict:
     return document
 
 
+def _write_plan(path: Path, document: dict) -> bool:
+    """Write the plan file; on failure print one line and return False."""
+    try:
+        path.write_text(json.dumps(document, indent=1, sort_keys=True))
+    except OSError as exc:
+        print(f"error: --output: cannot write the plan: {exc.strerror or exc} (got {str(path)!r})", file=sys.stderr)
+        return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -259,8 +277,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"refused: {exc}", file=sys.stderr)
         return 1
     document = to_document(run, settings, requests)
-    if args.output:
-        args.output.write_text(json.dumps(document, indent=1, sort_keys=True))
+    if args.output and not _write_plan(args.output, document):
+        return 2
     print(json.dumps(document, indent=1, sort_keys=True) if args.json else render_text(document, previous))
     return 0
 

@@ -9,15 +9,16 @@ import dataclasses
 import functools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import pulumi
 import pulumi_github as github
 from dataikuapi import DSSClient
 from pydantic import SecretStr
 
-from . import deletion_guard, existing_repositories, naming, run_bound, sharding
+from . import deletion_guard, existing_repositories, naming, removal, run_bound, sharding
 from . import repository_parts as parts
-from .discovery import DssPlugin, DssProject, ProjectFilter, discover
+from .discovery import DssPlugin, DssProject, Inventory, ProjectFilter, discover, project_presence
 from .dss_connection import dss_client
 from .dss_remote import DssGitRemoteArgs
 from .plugin_repository import PluginRepository, PluginRepositoryArgs
@@ -37,9 +38,11 @@ ONBOARDING_FAILURES_OUTPUT = "onboardingFailures"
 
 @contextmanager
 def design_client(settings: Settings) -> Iterator[DSSClient]:
-    """The design-node client discovery uses (the mTLS certificate and CA bundle on disk while it is open)."""
+    """The design-node client discovery uses (the mTLS certificate and CA bundle on disk while it is open; every
+    request limited to ``dssTimeoutSeconds``)."""
     with dss_client(settings.design_url, settings.design_api_key.get_secret_value(),
-                    _secret_or_none(settings.client_certificate), settings.ca_bundle or None) as client:
+                    _secret_or_none(settings.client_certificate), settings.ca_bundle or None,
+                    settings.dss_timeout_seconds) as client:
         yield client
 
 
@@ -47,37 +50,21 @@ def _secret_or_none(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
-async def run_program(settings: Settings, client: DSSClient | None = None) -> dict[str, pulumi.Input]:
-    """Declare every repository; return the stack outputs.
+async def run_program(settings: Settings, client: DSSClient | None = None,
+                      now: datetime | None = None) -> dict[str, pulumi.Input]:
+    """Declare every repository; return the stack outputs (``now`` is the run's time, for the removal grace).
 
     Everything that can fail runs before the first managed resource is declared: discovery, naming, the shard
-    check, rendering the workflows, and the deletion guard (the last outputs are read through a StackReference).
-    The stack manages its shard's keys only, and at most ``maxNewRepositoriesPerRun`` new ones per run.
+    check, rendering the workflows, the removal decision and the deletion guard (which read the last outputs
+    through a StackReference). The stack manages its shard's keys only, and at most ``maxNewRepositoriesPerRun``
+    new ones per run.
     """
-    project_filter = ProjectFilter(settings.include_projects, settings.exclude_projects, settings.required_tags,
-                                   settings.project_folder)
     if client is None:
         with design_client(settings) as own:
-            inventory = discover(own, project_filter, settings.plugin_repositories)
+            inventory, names, previous, decision, admitted = await _discover_and_decide(settings, own, now)
     else:
-        inventory = discover(client, project_filter, settings.plugin_repositories)
-    names = naming.repository_names([p.key for p in inventory.projects], [p.id for p in inventory.plugins],
-                                    settings.repository_name_template, settings.plugin_repository_name_template)
-    previous = await deletion_guard.read_previous()
-    sharding.check_change(previous.shard, settings.stack_shard, settings.allow_shard_change)
-    admitted = run_bound.admit(sharding.select(names.projects, settings.stack_shard),
-                               sharding.select(names.plugins, settings.stack_shard), previous.projects,
-                               previous.plugins, settings.max_new_repositories_per_run)
-    desired = deletion_guard.Managed(projects={key: names.projects[key] for key in admitted.projects},
-                                     plugins={key: names.plugins[key] for key in admitted.plugins})
-    removed = deletion_guard.check(previous, desired, settings.max_deletions_per_run, settings.plugin_repositories)
-    if removed:
-        pulumi.log.warn(f"{len(removed)} repositories are no longer managed and will be "
-                        f"{'archived' if settings.archive_on_destroy else 'DELETED'}: {', '.join(removed)}")
-    waiting = admitted.waiting_projects + admitted.waiting_plugins
-    if waiting:
-        pulumi.log.info(f"{len(waiting)} new repositories wait for a later run (maxNewRepositoriesPerRun="
-                        f"{settings.max_new_repositories_per_run}): {', '.join(waiting)}")
+        inventory, names, previous, decision, admitted = await _discover_and_decide(settings, client, now)
+    projects, plugins, repositories = _managed_set(inventory, names, previous, decision)
     policy = parts.RepositoryPolicy(settings.visibility, settings.archive_on_destroy, settings.dev_branch,
                                     settings.prod_branch, settings.required_approvals, settings.team_grants)
     environments = environment_specs(settings)
@@ -85,10 +72,12 @@ async def run_program(settings: Settings, client: DSSClient | None = None) -> di
     certificate = _secret_or_none(settings.client_certificate)
     onboarding_certificate = pulumi.Output.secret(certificate) if certificate else None
     project_args = {p.key: _project_args(settings, policy, environments, design_key, onboarding_certificate, p,
-                                         names.projects[p.key])
-                    for p in inventory.projects if p.key in desired.projects}
-    plugin_args = {p.id: _plugin_args(settings, policy, p, names.plugins[p.id])
-                   for p in inventory.plugins if p.id in desired.plugins}
+                                         repositories.projects[p.key])
+                    for p in projects}
+    plugin_args = {p.id: _plugin_args(settings, policy, p, repositories.plugins[p.id]) for p in plugins}
+    removed = deletion_guard.check(previous, repositories, settings.max_deletions_per_run,
+                                   settings.plugin_repositories)
+    _warn_removals(settings, decision, removed)
 
     provider = github.Provider("github", owner=settings.owner, write_delay_ms=settings.github_write_delay_ms,
                                parallel_requests=settings.github_parallel_requests,
@@ -98,11 +87,15 @@ async def run_program(settings: Settings, client: DSSClient | None = None) -> di
     project_args, plugin_args = await _adoptions(settings, provider, previous, project_args, plugin_args)
     if settings.organization_variables:
         _organization_variables(settings, opts)
-    projects = {key: ProjectRepository(f"dss-project-{key}", args, opts) for key, args in project_args.items()}
-    plugins = {key: PluginRepository(f"dss-plugin-{key}", args, opts) for key, args in plugin_args.items()}
-    return {deletion_guard.PROJECTS_OUTPUT: _summary(projects), deletion_guard.PLUGINS_OUTPUT: _summary(plugins),
+    declared_projects = {key: ProjectRepository(f"dss-project-{key}", args, opts) for key, args in project_args.items()}
+    declared_plugins = {key: PluginRepository(f"dss-plugin-{key}", args, opts) for key, args in plugin_args.items()}
+    return {deletion_guard.PROJECTS_OUTPUT: _summary(declared_projects,
+                                                     {p.key: removal.project_record(p) for p in projects}),
+            deletion_guard.PLUGINS_OUTPUT: _summary(declared_plugins,
+                                                    {p.id: removal.plugin_record(p) for p in plugins}),
+            deletion_guard.PENDING_OUTPUT: decision.outputs(),
             deletion_guard.SHARD_OUTPUT: str(settings.stack_shard), run_bound.WAITING_OUTPUT: admitted.output(),
-            ONBOARDING_FAILURES_OUTPUT: onboarding_failures(projects)}
+            ONBOARDING_FAILURES_OUTPUT: onboarding_failures(declared_projects)}
 
 
 def onboarding_failures(projects: Mapping[str, ProjectRepository]) -> pulumi.Output[dict[str, str]]:
@@ -140,8 +133,80 @@ async def _adoptions(settings: Settings, provider: github.Provider, previous: de
             {k: dataclasses.replace(a, adopt=k in found_plugins) for k, a in plugin_args.items()})
 
 
-def _summary(components: Mapping[str, ProjectRepository | PluginRepository]) -> dict[str, pulumi.Input]:
-    return {key: {"repository": c.repository_name, "url": c.html_url} for key, c in components.items()}
+async def _discover_and_decide(settings: Settings, client: DSSClient, now: datetime | None) -> tuple[
+        Inventory, naming.RepositoryNames, deletion_guard.Managed, removal.Decision, run_bound.Admitted]:
+    """Discovery, names, the last run's outputs, this run's share of the keys (its shard, new ones bounded), and
+    what becomes of each project or plugin that left the managed set (asking DSS about projects it no longer
+    lists)."""
+    inventory = discover(client, ProjectFilter(settings.include_projects, settings.exclude_projects,
+                                               settings.required_tags, settings.project_folder),
+                         settings.plugin_repositories)
+    names = naming.repository_names([p.key for p in inventory.projects], [p.id for p in inventory.plugins],
+                                    settings.repository_name_template, settings.plugin_repository_name_template)
+    previous = await deletion_guard.read_previous()
+    inventory, names, admitted = _this_run(settings, inventory, names, previous)
+    deletion_guard.refuse_empty(previous, deletion_guard.Managed(names.projects, names.plugins),
+                                settings.plugin_repositories)
+    decision = removal.decide(previous.outputs, {"projects": set(names.projects), "plugins": set(names.plugins)},
+                              {"projects": inventory.listed_projects, "plugins": inventory.listed_plugins},
+                              removal_policy(settings), now or datetime.now(UTC),
+                              functools.partial(project_presence, client))
+    return inventory, names, previous, decision, admitted
+
+
+def _this_run(settings: Settings, inventory: Inventory, names: naming.RepositoryNames,
+              previous: deletion_guard.Managed) -> tuple[Inventory, naming.RepositoryNames, run_bound.Admitted]:
+    """The keys of this stack's shard (a changed shard refused), new ones up to maxNewRepositoriesPerRun; names
+    were checked for collisions across all shards."""
+    shard = settings.stack_shard
+    sharding.check_change(previous.shard, shard, settings.allow_shard_change)
+    admitted = run_bound.admit(sharding.select(names.projects, shard), sharding.select(names.plugins, shard),
+                               previous.projects, previous.plugins, settings.max_new_repositories_per_run)
+    waiting = admitted.waiting_projects + admitted.waiting_plugins
+    if waiting:
+        pulumi.log.info(f"{len(waiting)} new repositories wait for a later run (maxNewRepositoriesPerRun="
+                        f"{settings.max_new_repositories_per_run}): {', '.join(waiting)}")
+    names = naming.RepositoryNames(projects={key: names.projects[key] for key in admitted.projects},
+                                   plugins={key: names.plugins[key] for key in admitted.plugins})
+    inventory = dataclasses.replace(inventory, projects=tuple(p for p in inventory.projects if p.key in names.projects),
+                                    plugins=tuple(p for p in inventory.plugins if p.id in names.plugins))
+    return inventory, names, admitted
+
+
+def removal_policy(settings: Settings) -> removal.RemovalPolicy:
+    return removal.RemovalPolicy(settings.removal_grace_runs, settings.removal_grace_days,
+                                 settings.removal_max_drop_percent)
+
+
+def _managed_set(inventory: Inventory, names: naming.RepositoryNames, previous: deletion_guard.Managed,
+                 decision: removal.Decision) -> tuple[list[DssProject], list[DssPlugin], deletion_guard.Managed]:
+    """The discovered projects and plugins plus those pending removal (declared from the last run's record), and
+    the repository name of each (a pending one keeps the name it was recorded with)."""
+    recorded = previous.outputs
+    kept_projects = [removal.recorded_project(key, recorded[deletion_guard.PROJECTS_OUTPUT][key])
+                     for key in decision.kept_keys("projects")]
+    kept_plugins = [removal.recorded_plugin(key, recorded[deletion_guard.PLUGINS_OUTPUT][key])
+                    for key in decision.kept_keys("plugins")]
+    repositories = deletion_guard.Managed(
+        projects={**names.projects, **{p.key: previous.projects[p.key] for p in kept_projects}},
+        plugins={**names.plugins, **{p.id: previous.plugins[p.id] for p in kept_plugins}})
+    return (sorted([*inventory.projects, *kept_projects], key=lambda p: p.key),
+            sorted([*inventory.plugins, *kept_plugins], key=lambda p: p.id), repositories)
+
+
+def _warn_removals(settings: Settings, decision: removal.Decision, removed: list[str]) -> None:
+    for line in removal.pending_lines(decision.outputs()):
+        pulumi.log.warn(line)
+    if removed:
+        pulumi.log.warn(f"{len(removed)} repositories are no longer managed and will be "
+                        f"{'archived' if settings.archive_on_destroy else 'DELETED'}: {', '.join(removed)}")
+
+
+def _summary(components: Mapping[str, ProjectRepository | PluginRepository],
+             recorded: Mapping[str, Mapping[str, str]]) -> dict[str, pulumi.Input]:
+    """Per key: the repository, its URL and what a later run needs to declare it while it is pending removal."""
+    return {key: {"repository": c.repository_name, "url": c.html_url, **recorded[key]}
+            for key, c in components.items()}
 
 
 def _workflow_context(settings: Settings, key: str, repository: str) -> WorkflowContext:
@@ -210,7 +275,8 @@ def _project_args(settings: Settings, policy: parts.RepositoryPolicy, environmen
             project_key=project.key, remote_url=naming.remote_url(settings.git_remote_url_template, settings.owner,
                                                                   repository),
             branch=settings.dev_branch, prod_branch=settings.prod_branch, design_url=settings.design_url,
-            api_key=design_key, client_certificate=client_certificate, ca_bundle=settings.ca_bundle or None))
+            api_key=design_key, client_certificate=client_certificate, ca_bundle=settings.ca_bundle or None,
+            timeout_seconds=settings.dss_timeout_seconds))
 
 
 def _plugin_args(settings: Settings, policy: parts.RepositoryPolicy, plugin: DssPlugin,

@@ -28,16 +28,13 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from . import naming
+from . import config_sources, naming
+from .config_sources import ConfigError
 from .sharding import Shard, parse_shard
 
 PROJECT_FILE = Path(__file__).resolve().parent.parent / "Pulumi.yaml"
 SECRET_SHOWN = "[secret]"
 MAX_REVIEWERS = 6  # GitHub's limit of required reviewers on an environment
-
-
-class ConfigError(pulumi.RunError):
-    """Invalid configuration; the message is one line naming the key and the (non-secret) value."""
 
 
 @dataclass(frozen=True)
@@ -71,11 +68,15 @@ _REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 _BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,199}")
 _GLOB = re.compile(r"[A-Za-z0-9_*?\[\]!-]+")
 _PERMISSIONS = ("pull", "triage", "push", "maintain", "admin")
+_FOLDER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _PUSH_PERMISSIONS = _PERMISSIONS[2:]
 
 
 def _http_url(value: str) -> str:
-    parsed = urlparse(value)
+    try:
+        parsed = urlparse(value)
+    except ValueError as exc:
+        raise ValueError(f"is not a valid URL ({exc})") from None
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise ValueError("must be an http(s) URL such as https://dss.example.com:11200")
     if parsed.username or parsed.password:
@@ -98,6 +99,14 @@ def _non_empty(value: str) -> str:
 def _owner(value: str) -> str:
     if not _OWNER.fullmatch(value):
         raise ValueError("must be a GitHub user or organization name (letters, digits, single '-')")
+    return value
+
+
+def _folder_id(value: str) -> str:
+    """A DSS project folder id (``ROOT`` or the id DSS shows in the folder's URL), or empty for every folder;
+    anything else would change the API path discovery requests."""
+    if value and not _FOLDER_ID.fullmatch(value):
+        raise ValueError("must be a DSS project folder id such as ROOT (letters, digits, '_', '-'), or empty")
     return value
 
 
@@ -243,7 +252,7 @@ class Settings(BaseModel):
     include_projects: tuple[Annotated[str, AfterValidator(_glob)], ...]
     exclude_projects: tuple[Annotated[str, AfterValidator(_glob)], ...]
     required_tags: tuple[Annotated[str, AfterValidator(_tag)], ...]
-    project_folder: str
+    project_folder: Annotated[str, AfterValidator(_folder_id)]
     repository_name_template: NameTemplate
     plugin_repository_name_template: NameTemplate
     visibility: Literal["private", "internal", "public"]
@@ -271,6 +280,10 @@ class Settings(BaseModel):
     ca_bundle: Annotated[str, AfterValidator(_ca_bundle)]
     git_remote_url_template: Annotated[str, AfterValidator(_remote_template)]
     variable_scope: Literal["auto", "organization", "repository"]
+    dss_timeout_seconds: int
+    removal_grace_runs: int
+    removal_grace_days: int
+    removal_max_drop_percent: int
 
     @field_validator("include_projects")
     @classmethod
@@ -299,6 +312,20 @@ class Settings(BaseModel):
         if len(value) + len(info.data.get("production_reviewer_users", ())) > MAX_REVIEWERS:
             raise ValueError(f"productionReviewerUsers and productionReviewerTeams hold at most {MAX_REVIEWERS} "
                              "ids together")
+        return value
+
+    @field_validator("removal_max_drop_percent")
+    @classmethod
+    def _percent(cls, value: int) -> int:
+        if not 0 <= value <= 100:
+            raise ValueError("must be between 0 and 100")
+        return value
+
+    @field_validator("dss_timeout_seconds")
+    @classmethod
+    def _timeout(cls, value: int) -> int:
+        if not 1 <= value <= 3600:
+            raise ValueError("must be between 1 and 3600 seconds")
         return value
 
     @field_validator("dss_push_team")
@@ -334,7 +361,7 @@ class Settings(BaseModel):
                              "repository or auto")
         return value
 
-    @field_validator("max_deletions_per_run")
+    @field_validator("max_deletions_per_run", "removal_grace_runs", "removal_grace_days")
     @classmethod
     def _non_negative(cls, value: int) -> int:
         if value < 0:
@@ -409,7 +436,9 @@ def parse_settings(raw: Mapping[str, Any]) -> Settings:
     schema = config_schema()
     for key, value in raw.items():
         if key not in schema:
-            raise ConfigError(f"{key}: unknown configuration key, see Pulumi.yaml for the keys "
+            match = config_sources.closest(key, schema)
+            hint = f", did you mean {match}? See" if match else ", see"
+            raise ConfigError(f"{key}: unknown configuration key{hint} Pulumi.yaml for the keys "
                               f"(got {_shown(key, value, schema)})")
     values: dict[str, Any] = {}
     for key, spec in schema.items():
@@ -449,16 +478,11 @@ def load_settings(config: pulumi.Config | None = None) -> Settings:
     """Read every key of this project's config once (plain and secret alike) and validate it.
 
     Secret values stay ``SecretStr`` in :class:`Settings` and enter resources only as ``Output.secret``.
+    Keys of this project's namespace that Pulumi.yaml does not declare are refused, wherever they are set
+    (:mod:`components.config_sources`), since a misspelt key would silently leave the real one at its default.
     """
     config = config or pulumi.Config()
-    prefix = f"{config.name}:"
-    keys = list(config_schema()) + sorted(k[len(prefix):] for k in _configured_keys() if k.startswith(prefix))
+    config_sources.check_environment(config.name, config_schema())
+    keys = list(config_schema()) + sorted(config_sources.configured_keys(config.name))
     raw = {key: config.get(key) for key in dict.fromkeys(keys)}
     return parse_settings({key: value for key, value in raw.items() if value is not None})
-
-
-def _configured_keys() -> set[str]:
-    """Every config key the engine passed in (to catch misspelt keys, which would silently take a default)."""
-    from pulumi.runtime import config as runtime_config
-
-    return set(runtime_config.CONFIG.get()) | set(runtime_config.get_config_env())

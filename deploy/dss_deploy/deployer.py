@@ -91,7 +91,13 @@ def point_at(deployer, deployment, default_id: str, published_key: str, infra_id
     """Create the deployment at ``bundle_id``, or set its ``bundleId`` (saved only when it changes)."""
     if deployment is None:
         with dss_call(f"Creating deployment {default_id} on infra {infra_id}", DeployFailed):
-            return deployer.create_deployment(default_id, published_key, infra_id, bundle_id)
+            try:
+                return deployer.create_deployment(default_id, published_key, infra_id, bundle_id)
+            except DataikuException:
+                if find_deployment(deployer, published_key, infra_id, default_id)[0] is None:
+                    raise
+        raise Superseded(f"Deployment {default_id} was created by another run while this one was creating it; "
+                         f"nothing was deployed by this run. Re-run it once the other run has finished.")
     with dss_call(f"Setting bundle {bundle_id} in deployment {deployment.id}", DeployFailed):
         settings = deployment.get_settings()
         if settings.bundle_id != bundle_id:

@@ -103,11 +103,11 @@ def run_tests(settings: Settings, certificate: Path | None, reporter: Reporter,
         assert process.stdout is not None
         for line in process.stdout:
             reporter.output_line(line)
-        returncode = process.wait()
+        os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)  # exited but not reaped: the group id stays ours
     finally:
         timer.cancel()
-        _kill_group(process)
-        process.wait()
+        _kill_group(process)  # what tests.py left running, or everything when this run is interrupted
+        returncode = process.wait()
     if stopped.is_set():
         reporter.info(f"tests.py stopped after {settings.tests_timeout} s (--tests-timeout): its process group "
                       f"was killed")

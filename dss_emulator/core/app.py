@@ -11,7 +11,7 @@ from anyio import from_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -110,6 +110,8 @@ def _make_endpoint(instance: Instance, spec: RouteSpec):
             return _to_response(result)
         except DSSError as error:
             return _error_response(error)
+        except ClientDisconnect:  # the client gave up (its own timeout): nobody reads an answer, and no bug
+            return Response(status_code=499)
         except Exception as exc:  # an emulator bug: answer 500 and keep it for the test that caused it
             instance.record_error(f"{request.method} {path}", exc)
             log.error("internal error on %s %s\n%s", request.method, path, traceback.format_exc())

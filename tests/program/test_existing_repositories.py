@@ -89,7 +89,8 @@ def test_the_next_run_manages_the_adopted_repository_and_looks_nothing_up(dss, s
 
 def test_a_project_back_after_its_repository_was_archived_is_handled_the_same_way(dss, settings_for, run):
     create_projects(dss, "ALPHA", "BETA")
-    settings = settings_for(pluginRepositories="false")
+    no_grace = {"removalGraceRuns": "0", "removalGraceDays": "0"}  # removed on the first run that misses it
+    settings = settings_for(pluginRepositories="false", **no_grace)
     first = run(settings)
     dss.client().get_project("BETA").delete()
     second = run(settings, previous=first)  # BETA's repository archived, gone from the outputs
@@ -99,6 +100,6 @@ def test_a_project_back_after_its_repository_was_archived_is_handled_the_same_wa
                                                       r"archived\) already exists;"), design_client(settings) as c:
         run_mocked(functools.partial(run_program, settings, c), monitor=RecordingMonitor(mocks))
     assert _looked_up(mocks) == ["acme/dss-beta"]  # ALPHA is known: never looked up
-    adopted, _, _ = _run(settings_for(pluginRepositories="false", adoptExistingRepositories="true"),
+    adopted, _, _ = _run(settings_for(pluginRepositories="false", adoptExistingRepositories="true", **no_grace),
                          existing={"dss-beta": {"archived": True}}, previous=second)
     assert [r.import_id for r in _children(adopted, "dss-project-BETA")] == ["dss-beta"]

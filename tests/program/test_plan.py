@@ -49,7 +49,8 @@ def test_previous_plan_shows_what_would_be_removed(plan_env, dss, capsys, tmp_pa
     assert _secrets_in(first.read_text(), dss) == []
     dss.client().get_project("CHURN").delete()
     capsys.readouterr()
-    assert main([*plan_env, "--previous", str(first), "--set", "visibility=internal"]) == 0
+    assert main([*plan_env, "--previous", str(first), "--set", "visibility=internal", "--set", "removalGraceRuns=0",
+                 "--set", "removalGraceDays=0"]) == 0
     out = capsys.readouterr().out
     changes = out[out.index("Changes against the previous plan"):]
     assert changes.startswith("Changes against the previous plan: 0 to create, 3 to update, 13 to remove")

@@ -71,11 +71,12 @@ def test_one_repository_per_project_and_dev_plugin(dss, settings_for, run):
     assert sorted(r.name for r in result.of_type(PROJECT)) == [
         "dss-project-CHURN", "dss-project-FINANCE_REPORTS", "dss-project-SALES_FORECAST"]
     assert [r.name for r in result.of_type(PLUGIN)] == ["dss-plugin-dss-custom-connectors"]
-    assert result.outputs["projects"]["CHURN"] == {"repository": "dss-churn",
-                                                   "url": "https://github.com/acme/dss-churn"}
+    assert result.outputs["projects"]["CHURN"] == {
+        "repository": "dss-churn", "url": "https://github.com/acme/dss-churn", "name": "Customer churn",
+        "shortDesc": "Cleans the customer base and flags long-term customers."}
     assert result.outputs["plugins"] == {"dss-custom-connectors": {
         "repository": "dss-plugin-dss-custom-connectors",
-        "url": "https://github.com/acme/dss-plugin-dss-custom-connectors"}}
+        "url": "https://github.com/acme/dss-plugin-dss-custom-connectors", "label": "Custom connectors"}}
     assert run.requests == ["GET /dip/publicapi/projects/", "GET /dip/publicapi/plugins/"]
 
 

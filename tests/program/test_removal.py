@@ -13,6 +13,8 @@ from components.program import run_program
 from .conftest import create_projects
 
 REPOSITORY = "github:index/repository:Repository"
+# removal at once, whatever share of the projects goes (the grace period and holds: tests/reliability)
+NO_GRACE = {"removalGraceRuns": "0", "removalGraceDays": "0", "removalMaxDropPercent": "100"}
 
 
 def _names(run) -> list[str]:
@@ -21,7 +23,7 @@ def _names(run) -> list[str]:
 
 def test_a_project_deleted_from_dss_disappears_from_the_declared_set(dss, settings_for, run):
     create_projects(dss, "ALPHA", "BETA", "GAMMA")
-    settings = settings_for(pluginRepositories="false")
+    settings = settings_for(pluginRepositories="false", **NO_GRACE)
     first = run(settings)
     assert _names(first) == ["dss-alpha", "dss-beta", "dss-gamma"]
     dss.client().get_project("BETA").delete()
@@ -70,11 +72,11 @@ def test_more_deletions_than_allowed_are_refused(dss, settings_for, run):
     for key in ("BETA", "GAMMA"):
         dss.client().get_project(key).delete()
     with pytest.raises(DeletionRefused) as caught:
-        run(settings_for(pluginRepositories="false", maxDeletionsPerRun="1"), previous=first)
+        run(settings_for(pluginRepositories="false", maxDeletionsPerRun="1", **NO_GRACE), previous=first)
     assert str(caught.value) == (
         "Refusing to run: 2 repositories would be removed (dss-beta, dss-gamma), more than maxDeletionsPerRun=1. "
         "Check DSS discovery and the filters; to remove them on purpose, raise maxDeletionsPerRun for one run.")
-    allowed = run(settings_for(pluginRepositories="false", maxDeletionsPerRun="2"), previous=first)
+    allowed = run(settings_for(pluginRepositories="false", maxDeletionsPerRun="2", **NO_GRACE), previous=first)
     assert _names(allowed) == ["dss-alpha", "dss-delta"]
 
 
@@ -83,15 +85,15 @@ def test_turning_plugin_repositories_off_counts_as_deletions(dss, settings_for, 
     first = run(settings_for())
     with pytest.raises(DeletionRefused, match=r"^Refusing to run: 1 repositories would be removed "
                                               r"\(dss-plugin-dss-custom-connectors\), more than maxDeletionsPerRun=0"):
-        run(settings_for(pluginRepositories="false", maxDeletionsPerRun="0"), previous=first)
-    allowed = run(settings_for(pluginRepositories="false", maxDeletionsPerRun="1"), previous=first)
+        run(settings_for(pluginRepositories="false", maxDeletionsPerRun="0", **NO_GRACE), previous=first)
+    allowed = run(settings_for(pluginRepositories="false", maxDeletionsPerRun="1", **NO_GRACE), previous=first)
     assert allowed.outputs["plugins"] == {}
 
 
 def test_the_first_run_of_an_empty_dss_declares_nothing(dss, settings_for, run):
     result = run(settings_for())
-    assert result.outputs == {"projects": {}, "plugins": {}, "shard": "1/1", "waiting": {"projects": [], "plugins": []},
-                              "onboardingFailures": {}}
+    assert result.outputs == {"projects": {}, "plugins": {}, "pendingRemoval": {"projects": {}, "plugins": {}},
+                              "onboardingFailures": {}, "shard": "1/1", "waiting": {"projects": [], "plugins": []}}
     assert sorted(r.type for r in result.resources) == [
         "github:index/actionsOrganizationVariable:ActionsOrganizationVariable"] * 5 + [
         "pulumi:providers:github", "pulumi:pulumi:StackReference"]

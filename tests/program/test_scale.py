@@ -10,6 +10,7 @@ from components.sharding import ShardChangeRefused, parse_shard, shard_of
 
 REPOSITORY = "github:index/repository:Repository"
 KEYS = [f"SYNTH_{i:05d}" for i in range(1, 41)]
+IMMEDIATE_REMOVAL = {"removalGraceRuns": "0", "removalGraceDays": "0", "removalMaxDropPercent": "100"}
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def test_a_changed_shard_count_is_refused_unless_the_migration_setting_allows_it
         "\"Changing the shard count\", then set allowShardChange=true for the migrating run.")
     assert "\n" not in str(caught.value)
     migrated = run(settings_for(shard="1/8", allowShardChange="true", maxNewRepositoriesPerRun="100",
-                                maxDeletionsPerRun="40"), previous=first)
+                                maxDeletionsPerRun="40", **IMMEDIATE_REMOVAL), previous=first)
     assert migrated.outputs["shard"] == "1/8"
     assert set(_keys(migrated)) == {k for k in KEYS if shard_of(k, 8) == 1}
 
@@ -57,7 +58,7 @@ def test_a_changed_shard_count_is_refused_unless_the_migration_setting_allows_it
 def test_the_deletion_guard_counts_per_shard(forty, dss, settings_for, run):
     mine = [k for k in KEYS if shard_of(k, 4) == 1]
     others = [k for k in KEYS if shard_of(k, 4) != 1]
-    settings = settings_for(shard="1/4", maxNewRepositoriesPerRun="100", maxDeletionsPerRun="1")
+    settings = settings_for(shard="1/4", maxNewRepositoriesPerRun="100", maxDeletionsPerRun="1", **IMMEDIATE_REMOVAL)
     first = run(settings)
     for key in others[:3]:  # three removals in other shards are other stacks' business
         dss.client().get_project(key).delete()

@@ -84,7 +84,8 @@ BAD_INPUTS = [
                           "(got '1 of 4')"),
     ({"maxNewRepositoriesPerRun": "0"},
      "maxNewRepositoriesPerRun: must be 1 or more (new projects would never get a repository) (got '0')"),
-    ({"designApiKy": "a-secret-typo"}, "designApiKy: unknown configuration key, see Pulumi.yaml for the keys "
+    ({"designApiKy": "a-secret-typo"}, "designApiKy: unknown configuration key, did you mean designApiKey? See "
+                                       "Pulumi.yaml for the keys "
                                        "(got [hidden])"),
     ({"requiredTags": '[""]'}, "requiredTags: tags must not be empty strings (got [''])"),
 ]

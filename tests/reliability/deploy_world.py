@@ -15,7 +15,21 @@ from ..deploy.helpers import World
 from .conftest import DEPLOY_DIR
 
 ACTIVATE = r"/projects/CHURN/bundles/imported/[^/]+/actions/activate$"  # on an automation node
-SCENARIO_LIST = r"/projects/CHURN/scenarios/?$"  # what the quick tests.py calls on the node
+METADATA = r"/projects/CHURN/metadata$"  # on an automation node, only PROBE_TESTS_PY calls it
+PROBE_TESTS_PY = """
+import os
+
+import dataikuapi
+
+
+def test_the_run_passes_the_project_key():
+    assert os.environ["DATAIKU_PROJECT_KEY"] == "CHURN"
+
+
+def test_the_deployed_project_answers():
+    client = dataikuapi.DSSClient(os.environ["DATAIKU_INSTANCE_URL"], api_key=os.environ["DATAIKU_API_KEY"])
+    assert client.get_project(os.environ["DATAIKU_PROJECT_KEY"]).get_metadata() is not None
+"""
 PEM = ("-----BEGIN CERTIFICATE-----\nMIIBcertificatebodySECRETPART0123456789\n-----END CERTIFICATE-----\n"
        "-----BEGIN PRIVATE KEY-----\nMIIEprivatekeybodySECRETPART0123456789\n-----END PRIVATE KEY-----\n")
 

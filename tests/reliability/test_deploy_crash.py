@@ -8,20 +8,20 @@ from dss_deploy.cli import ExitStatus
 from dss_deploy.testrecord import VARIABLE
 
 from ..deploy.helpers import make_world
-from .deploy_world import ACTIVATE, SCENARIO_LIST, Spawned, fault, health, prod_with_a_second_bundle
+from .deploy_world import ACTIVATE, METADATA, PROBE_TESTS_PY, Spawned, fault, health, prod_with_a_second_bundle
 
 
 def test_sigkill_during_prod_tests_leaves_the_last_passed_bundle_as_rollback_target(dss, tmp_path, capsys):
-    world = make_world(dss, tmp_path)
+    world = make_world(dss, tmp_path, tests_py=PROBE_TESTS_PY)
     first, second, merge = prod_with_a_second_bundle(world, capsys)
-    fault(world, "prod", "GET", SCENARIO_LIST, delay=5, status=500, message="prod is broken")  # fails, slowly
+    fault(world, "prod", "GET", METADATA, delay=5, status=500, message="prod is broken")  # fails, slowly
 
     killed = Spawned(world, "release", "prod", merge)
-    killed.wait_for("test_only_the_stage_credentials_reach_tests PASSED")  # tests.py is running on prod
+    killed.wait_for("test_the_run_passes_the_project_key PASSED")  # tests.py is running on prod
     killed.process.send_signal(signal.SIGKILL)
     assert killed.finish() == -signal.SIGKILL
     assert world.active_bundle("prod") == second  # what the kill left: prod on the untested bundle
-    fault(world, "prod", "GET", SCENARIO_LIST, status=500, message="prod is still broken")
+    fault(world, "prod", "GET", METADATA, status=500, message="prod is still broken")
 
     status = world.run(capsys, "release", "prod", merge)
     assert status == ExitStatus.TESTS_FAILED_ROLLED_BACK, world.output

@@ -43,3 +43,4 @@ def test_a_delayed_call_after_the_prod_update_times_out_and_rolls_back(dss, tmp_
     assert expected in world.output and f"production was rolled back to {first}" in world.output
     assert world.active_bundle("prod") == first and world.deployments()["CHURN-on-prod"] == first
     assert health(world, "CHURN-on-prod") == "HEALTHY"
+
