@@ -102,6 +102,9 @@ def discover(client: DSSClient, project_filter: ProjectFilter, include_plugins: 
                      listed_plugins=frozenset(p.id for p in plugins))
 
 
+ABSENT, FORBIDDEN, READABLE = "absent", "forbidden", "readable"  # what project_presence answers
+
+
 def project_presence(client: DSSClient, project_key: str) -> str:
     """What DSS answers for a project it did not list: ``"absent"`` (404), ``"forbidden"`` (403) or ``"readable"``
     (200), from ``GET /projects/{key}``; any other answer raises :class:`DiscoveryError`.
@@ -111,7 +114,7 @@ def project_presence(client: DSSClient, project_key: str) -> str:
     what = f"GET /projects/{project_key}"
     url = f"{client.host}/dip/publicapi/projects/{quote(project_key, safe='')}"
     response = _call(what, lambda: client._session.get(url), client)
-    presence = {404: "absent", 403: "forbidden", 200: "readable"}.get(response.status_code)
+    presence = {404: ABSENT, 403: FORBIDDEN, 200: READABLE}.get(response.status_code)
     if presence is None:
         raise DiscoveryError(f"DSS discovery failed: {what} answered HTTP {response.status_code}; nothing was "
                              "changed")

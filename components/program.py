@@ -148,8 +148,9 @@ async def _discover_and_decide(settings: Settings, client: DSSClient, now: datet
     deletion_guard.refuse_empty(previous, deletion_guard.Managed(names.projects, names.plugins),
                                 settings.plugin_repositories)
     decision = removal.decide(previous.outputs, {"projects": set(names.projects), "plugins": set(names.plugins)},
-                              {"projects": inventory.listed_projects, "plugins": inventory.listed_plugins},
-                              removal_policy(settings), now or datetime.now(UTC),
+                              {"projects": inventory.listed_projects,
+                               "plugins": inventory.listed_plugins if settings.plugin_repositories else None},
+                              _removal_policy(settings), now or datetime.now(UTC),
                               functools.partial(project_presence, client))
     return inventory, names, previous, decision, admitted
 
@@ -173,7 +174,7 @@ def _this_run(settings: Settings, inventory: Inventory, names: naming.Repository
     return inventory, names, admitted
 
 
-def removal_policy(settings: Settings) -> removal.RemovalPolicy:
+def _removal_policy(settings: Settings) -> removal.RemovalPolicy:
     return removal.RemovalPolicy(settings.removal_grace_runs, settings.removal_grace_days,
                                  settings.removal_max_drop_percent)
 

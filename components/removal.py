@@ -23,13 +23,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .deletion_guard import PENDING_OUTPUT, DeletionRefused
-from .discovery import DssPlugin, DssProject
+from .discovery import FORBIDDEN, READABLE, DssPlugin, DssProject
 
 KINDS = ("projects", "plugins")
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
-# what discovery.project_presence answers for a project DSS did not list
-ABSENT, FORBIDDEN, READABLE = "absent", "forbidden", "readable"
 DROP = "drop"  # the hold of a mass drop (removalMaxDropPercent)
 _HOLDS = {FORBIDDEN: "DSS answers 403 for it (the discovery key cannot read it); never removed while so",
           READABLE: "DSS answers for it but does not list it; never removed while so"}
@@ -74,9 +72,8 @@ class Decision:
     """What this run does with each repository that left the managed set."""
 
     kept: tuple[Pending, ...]
-    """Still declared (pending removal)."""
-    removed: tuple[Pending, ...]
-    """Grace over: no longer declared, so Pulumi removes (archives) their repositories."""
+    """Still declared (pending removal). The others' grace is over: no longer declared, Pulumi removes (archives)
+    their repositories, within ``maxDeletionsPerRun``."""
 
     def kept_keys(self, kind: str) -> list[str]:
         return [p.key for p in self.kept if p.kind == kind]
@@ -86,14 +83,14 @@ class Decision:
         return {kind: {p.key: p.output() for p in self.kept if p.kind == kind} for kind in KINDS}
 
 
-def decide(previous: Mapping[str, Any], managed_now: Mapping[str, set[str]], listed: Mapping[str, set[str]],
-           policy: RemovalPolicy, now: datetime, presence: Callable[[str], str]) -> Decision:
+def decide(previous: Mapping[str, Any], managed_now: Mapping[str, set[str]],
+           listed: Mapping[str, set[str] | None], policy: RemovalPolicy, now: datetime,
+           presence: Callable[[str], str]) -> Decision:
     """Judge every key of the last run's outputs (``previous``: the raw ``projects`` / ``plugins`` /
     ``pendingRemoval`` outputs) that is not in ``managed_now``; ``listed`` holds every key DSS listed (before the
-    filters) and ``presence(project_key)`` asks DSS about a project it did not list."""
+    filters; None: not looked for) and ``presence(project_key)`` asks DSS about a project it did not list."""
     last_pending = _pending_outputs(previous.get(PENDING_OUTPUT))
     kept: list[Pending] = []
-    removed: list[Pending] = []
     for kind in KINDS:
         before = previous.get(kind) or {}
         missing = sorted(set(before) - managed_now[kind])
@@ -106,13 +103,16 @@ def decide(previous: Mapping[str, Any], managed_now: Mapping[str, set[str]], lis
                 reason, hold = _why(kind, key, listed[kind], presence)
             pending = Pending(kind, key, str(before[key]["repository"]), earlier.get("since") or _stamp(now),
                               int(earlier.get("runs") or 0) + 1, reason, hold)
-            (removed if hold is None and _grace_over(pending, policy, now) else kept).append(pending)
-    return Decision(tuple(kept), tuple(removed))
+            if hold is not None or not _grace_over(pending, policy, now):
+                kept.append(pending)
+    return Decision(tuple(kept))
 
 
-def _why(kind: str, key: str, listed: set[str], presence: Callable[[str], str]) -> tuple[str, str | None]:
+def _why(kind: str, key: str, listed: set[str] | None, presence: Callable[[str], str]) -> tuple[str, str | None]:
+    if listed is None:
+        return "no longer looked for (pluginRepositories is false)", None
     if key in listed:
-        return "excluded by the configuration (filters, folder or pluginRepositories)", None
+        return "excluded by the configuration (filters or folder)", None
     if kind == "plugins":
         return "DSS no longer lists it as a dev plugin", None
     answer = presence(key)

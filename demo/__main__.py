@@ -4,13 +4,20 @@
 2. the Pulumi program's offline plan against it: the GitHub state it declares;
 3. a local stand-in for that GitHub (bare repositories) and the declared onboarding applied: DSS pushes dev;
 4. the generated workflows' runs for CHURN with the deploy script: PR → staging, merge → prod (same bundle),
+<<<<<<< HEAD
+   then a breaking change whose PR run fails on staging while prod keeps the tested bundle.
+Everything lives under ``.demo/`` and is rebuilt on each run; ``.demo/served-routes.json`` lists the DSS routes the
+run called (``[method, route path]``), which the demo's test checks against ``dss_emulator/COVERAGE.md``.
+=======
    then a breaking change whose PR run fails on staging while prod keeps the tested bundle;
 5. the fleet at a glance (``python -m dss_deploy status``): what runs where, what is unhealthy or untested;
 6. a project created in DSS while the cluster runs, timed to its first green pull-request check (onboarding latency).
 Everything lives under ``.demo/`` and is rebuilt on each run.
+>>>>>>> main
 """
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 
@@ -75,11 +82,12 @@ def run(server: EmulatorServer) -> None:
 def main() -> int:
     shutil.rmtree(WORK, ignore_errors=True)
     try:
-        with EmulatorServer(demo_config()) as server:
+        with EmulatorServer(demo_config()) as server, server.recording() as served:
             run(server)
     except (ConfigError, SeedError, OSError, RuntimeError) as error:
         print(f"demo failed: {error}", file=sys.stderr)
         return 1
+    (WORK / "served-routes.json").write_text(json.dumps(sorted(served), indent=1))
     print("\nDSS emulator stopped. Everything the demo made is under .demo/ (plan.json, github/, pipeline/reports/).")
     return 0
 

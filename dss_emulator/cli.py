@@ -1,4 +1,4 @@
-"""``python -m dss_emulator serve|seed``."""
+"""``python -m dss_emulator serve|seed|coverage``."""
 from __future__ import annotations
 
 import argparse
@@ -52,6 +52,12 @@ def seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def coverage(args: argparse.Namespace) -> int:
+    from . import coverage
+
+    return coverage.main(args.write)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dss_emulator", description="An emulator of Dataiku DSS's "
                                      "public REST API that the unmodified dataikuapi client works against.")
@@ -73,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--sample", action="store_true", help="the demo's sample projects and dev plugin")
     group.add_argument("--synthetic", type=int, metavar="N", help="N small projects (benchmarks)")
     s.set_defaults(func=seed)
+    c = sub.add_parser("coverage", help="print COVERAGE.md: every route with its access level and evidence")
+    c.add_argument("--write", action="store_true", help="rewrite dss_emulator/COVERAGE.md instead of printing")
+    c.set_defaults(func=coverage)
     return parser
 
 

@@ -12,6 +12,7 @@ from .bundles.models import BundlesBackend
 from .config import InstanceConfig
 from .core.auth import KeyStore
 from .core.faults import RouteFaults
+from .core.served import ServedRoutes
 from .deployer.models import DeployerBackend
 from .futures.models import FuturesBackend
 from .jobs.models import JobsBackend
@@ -22,6 +23,7 @@ from .plugins.models import PluginsBackend
 from .projectgit.models import ProjectGitBackend
 from .projectgit.safety import RemotePolicy
 from .projects.models import Project, ProjectsBackend
+from .scenarios.definitions import ScenarioDefinitions
 from .scenarios.models import ScenarioRunsBackend
 
 PeerLookup = Callable[[str], tuple[str, str]]
@@ -40,6 +42,7 @@ class Instance:
         self.peer_lookup = peer_lookup  # instance name -> (url, admin key), for infras in the same process
         self.errors: list[str] = []
         self.route_faults = RouteFaults()
+        self.served = ServedRoutes()  # open recordings of the routes served; not emptied by reset()
         self.remote_policy = RemotePolicy(local_remote_roots, Path(data_dir))
         self._reset_lock = threading.Lock()
         self._build()
@@ -47,18 +50,19 @@ class Instance:
     def _build(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         self.keys = KeyStore(self.root / "keys.json", self.config.admin_key)
-        self.projects = ProjectsBackend(self)
+        self.projects = ProjectsBackend(self.root)
         self.futures = FuturesBackend(self)
         self.connections = Connections(self.root / "connections.json")
         self.bundles = BundlesBackend(self)
         self.deployer = DeployerBackend(self)
         self.jobs = JobsBackend(self)
+        self.scenarios = ScenarioDefinitions(self.projects)
         self.scenario_runs = ScenarioRunsBackend(self)
-        self.datasets = DatasetsBackend(self)
-        self.objects = ObjectsBackend(self)
-        self.plugins = PluginsBackend(self)
+        self.datasets = DatasetsBackend(self.projects)
+        self.objects = ObjectsBackend(self.projects)
+        self.plugins = PluginsBackend(self.root)
         self.plugin_git = PluginGit(self.plugins, self.remote_policy)
-        self.project_git = ProjectGitBackend(self)
+        self.project_git = ProjectGitBackend(self.remote_policy)
 
     def reset(self) -> None:
         """Forget everything: projects, keys, bundles, deployments, faults, recorded errors."""

@@ -5,11 +5,14 @@ import asyncio
 import socket
 import ssl
 import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 
 import uvicorn
 
 from .config import ServeConfig, TlsConfig
 from .core.app import build_app
+from .core.served import RouteKey
 from .instance import Instance
 from .urls import all_routes
 
@@ -44,6 +47,15 @@ class EmulatorServer:
 
     def url(self, name: str) -> str:
         return self.instances[name].url
+
+    @contextmanager
+    def recording(self) -> Iterator[set[RouteKey]]:
+        """The ``(method, route path)`` pairs any instance serves inside the ``with`` block."""
+        collected: set[RouteKey] = set()
+        with ExitStack() as stack:
+            for inst in self.instances.values():
+                stack.enter_context(inst.served.recording(collected))
+            yield collected
 
     def start(self) -> EmulatorServer:
         routes = all_routes()

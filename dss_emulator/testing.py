@@ -33,6 +33,10 @@ class EmulatorHandle:
     def create_api_key(self, name: str = "design", **spec) -> str:
         return self.control(name, "POST", "api-keys", spec)["key"]
 
+    def recording(self):
+        """Context manager collecting the ``(method, route path)`` pairs served inside it (see ``coverage``)."""
+        return self.server.recording()
+
     def reset(self) -> None:
         for inst in self.server.instances.values():
             inst.reset()

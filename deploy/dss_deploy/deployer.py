@@ -56,12 +56,19 @@ def find_deployment(deployer, published_key: str, infra_id: str, default_id: str
     return deployer.get_deployment(chosen["id"]), chosen.get("deployedProjectKey")
 
 
+def _project_item(items: list[dict], deployed_key: str) -> dict | None:
+    return next((p for p in items if p.get("projectKey") == deployed_key), None)
+
+
+def _active_of(item: dict) -> str | None:
+    return (item.get("activeBundleState") or {}).get("bundleId")
+
+
 def node_active_bundle(automation_client, deployed_key: str) -> str | None:
     """The bundle active in ``deployed_key`` on the automation node (None: no project or no active bundle)."""
     with dss_call(f"Listing the projects of the automation node (to read the active bundle of {deployed_key})"):
-        items = automation_client.list_projects()
-    item = next((p for p in items if p.get("projectKey") == deployed_key), None)
-    return None if item is None else (item.get("activeBundleState") or {}).get("bundleId")
+        item = _project_item(automation_client.list_projects(), deployed_key)
+    return None if item is None else _active_of(item)
 
 
 def active_bundle(automation_client, deployment, deployed_key: str) -> Active:
@@ -74,10 +81,10 @@ def active_bundle(automation_client, deployment, deployed_key: str) -> Active:
         with dss_call(f"Reading the settings of deployment {deployment.id}"):
             bundle = deployment.get_settings().bundle_id
         return Active(bundle, f"deployment settings (automation node unreadable: {type(exc).__name__})")
-    item = next((p for p in items if p.get("projectKey") == deployed_key), None)
+    item = _project_item(items, deployed_key)
     if item is None:
         return Active(None, f"project {deployed_key} does not exist on the automation node yet", True)
-    active = (item.get("activeBundleState") or {}).get("bundleId")
+    active = _active_of(item)
     return Active(active, "active on the automation node" if active else "no active bundle on the automation node",
                   True)
 

@@ -6,11 +6,12 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..core.clock import now_ms
 from ..core.exceptions import AlreadyExists, BadRequest, Conflict, DSSError, InvalidArgument, NotFound
+from ..core.messages import info_messages, message
 from ..core.storage import write_bytes
 from ..projects.models import Project
 from .archive import BundleArchive, required_connections
-from .common import info_messages, message, now_ms
 
 if TYPE_CHECKING:
     from ..instance import Instance
@@ -140,7 +141,7 @@ class ImportedBundles:
             project.commit(f"Activated bundle {bundle_id}", author=login)
             data = archive.dataset_data()
             for name, content in data.items():
-                write_bytes(project.dataset_data_dir(name) / "data.csv", content)
+                write_bytes(project.dataset_data_file(name), content)
             state = {"bundleId": bundle_id, "activatedOn": now_ms(), "activatedBy": login}
             project.write_state(ACTIVE_STATE, state)
         messages = [message("SUCCESS", "INFO_BUNDLE_ACTIVATED", "Bundle activated",

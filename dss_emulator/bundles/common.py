@@ -1,17 +1,11 @@
-"""Small helpers shared by the bundles and deployer areas: ids, timestamps, info-messages reports."""
+"""Bundle ids, shared by the bundles and deployer areas."""
 from __future__ import annotations
 
 import re
-import time
 
 from ..core.exceptions import InvalidArgument
 
 BUNDLE_ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
-SEVERITIES = ("SUCCESS", "INFO", "WARNING", "ERROR")
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def check_bundle_id(bundle_id: object, field: str = "bundleId") -> str:
@@ -22,22 +16,3 @@ def check_bundle_id(bundle_id: object, field: str = "bundleId") -> str:
                               f"not starting with '-' or '.', got {bundle_id!r}")
     return bundle_id
 
-
-def message(severity: str, code: str, title: str, text: str, fatal: bool = False) -> dict:
-    """One DSS info message."""
-    return {"severity": severity, "isFatal": fatal, "code": code, "title": title, "message": text, "details": text}
-
-
-def info_messages(messages: list[dict]) -> dict:
-    """DSS's info-messages report (``DSSInfoMessages``) built from ``messages``."""
-    severities = [m["severity"] for m in messages]
-    worst = max(severities, key=SEVERITIES.index) if severities else None
-    return {
-        "messages": messages,
-        "anyMessage": bool(messages),
-        "success": "SUCCESS" in severities,
-        "warning": "WARNING" in severities,
-        "error": "ERROR" in severities,
-        "fatal": any(m["isFatal"] for m in messages),
-        "maxSeverity": worst,
-    }

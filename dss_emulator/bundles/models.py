@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..admin.responses import DSS_VERSION
+from ..core.clock import now_ms
 from ..core.exceptions import AlreadyExists, BadRequest, Conflict, NotFound
 from ..core.gitcmd import git
 from ..projects.models import Project
 from .archive import build_archive
 from .automation import ImportedBundles
-from .common import check_bundle_id, now_ms
+from .common import check_bundle_id
 
 if TYPE_CHECKING:
     from ..instance import Instance
@@ -92,7 +93,7 @@ class ExportedBundles:
                 "exportedWithPlugins": [],
             }
             manifest = build_archive(project.tree, commit, self.archives / project.key / f"{bundle_id}.zip",
-                                     manifest, lambda name: project.dataset_data_dir(name) / "data.csv")
+                                     manifest, project.dataset_data_file)
             if self.tag_bundles:
                 tag_export(project.tree, project.key, bundle_id, commit, login)
             record = {"bundleId": bundle_id, "state": "BUILT", "typeBadges": [], "exportManifest": manifest}

@@ -11,15 +11,16 @@
 from __future__ import annotations
 
 from ..core.context import RequestContext
+from ..core.evidence import control
 from ..core.exceptions import invalid
 from ..core.routing import RouteTable
 
 routes = RouteTable(prefix="/__emulator__")
 
 
-@routes.route("POST", "/faults/deployments")
+@routes.route("POST", "/faults/deployments", access="global-admin",
+              evidence=control("make the next deployment updates end in ERROR"))
 def arm_deployment_faults(ctx: RequestContext):
-    ctx.require_admin()
     ctx.instance.deployer.require_design()
     body = ctx.json_object()
     faults = ctx.instance.deployer.faults
@@ -27,15 +28,14 @@ def arm_deployment_faults(ctx: RequestContext):
     return {"armed": faults.as_list()}
 
 
-@routes.route("GET", "/faults/deployments")
+@routes.route("GET", "/faults/deployments", access="global-admin", evidence=control("list the armed deployment faults"))
 def list_deployment_faults(ctx: RequestContext):
-    ctx.require_admin()
     return {"armed": ctx.instance.deployer.faults.as_list()}
 
 
-@routes.route("POST", "/faults/bundle-tags")
+@routes.route("POST", "/faults/bundle-tags", access="global-admin",
+              evidence=control("turn DSS's option to tag exported bundles off or on"))
 def set_bundle_tags(ctx: RequestContext):
-    ctx.require_admin()
     enabled = ctx.json_object().get("enabled")
     if not isinstance(enabled, bool):
         raise invalid(f"Invalid enabled: {enabled!r}", "enabled must be true or false")
@@ -43,22 +43,20 @@ def set_bundle_tags(ctx: RequestContext):
     return {"enabled": enabled}
 
 
-@routes.route("GET", "/connections")
+@routes.route("GET", "/connections", access="global-admin", evidence=control("list the connections of the node"))
 def list_connections(ctx: RequestContext):
-    ctx.require_admin()
     return {"connections": ctx.instance.connections.list()}
 
 
-@routes.route("POST", "/connections")
+@routes.route("POST", "/connections", access="global-admin", evidence=control("add a connection to the node"))
 def add_connection(ctx: RequestContext):
-    ctx.require_admin()
     body = ctx.json_object()
     ctx.instance.connections.add(body.get("name"), body.get("type", "Filesystem"))
     return {"connections": ctx.instance.connections.list()}
 
 
-@routes.route("DELETE", "/connections/{name}")
+@routes.route("DELETE", "/connections/{name}", access="global-admin",
+              evidence=control("remove a connection from the node"))
 def remove_connection(ctx: RequestContext, name: str):
-    ctx.require_admin()
     ctx.instance.connections.remove(name)
     return {"connections": ctx.instance.connections.list()}

@@ -2,20 +2,21 @@
 from __future__ import annotations
 
 from ..core.context import RequestContext
+from ..core.evidence import control
 from ..core.exceptions import InvalidArgument
 from ..core.routing import RouteTable
 
 routes = RouteTable(prefix="/__emulator__")
 
 
-@routes.route("POST", "/faults/git-push")
+@routes.route("POST", "/faults/git-push", access="global-admin",
+              evidence=control("make the next pushes of a project non-fast-forward"))
 def arm_git_push_rejections(ctx: RequestContext):
     """Body ``{projectKey, count}``: the next ``count`` pushes of the project are rejected as non-fast-forward.
 
     The rejection is real: just before each of those pushes, a commit by ``someone-else`` is pushed onto the
     remote branch from a temporary clone (see ``projectgit/concurrent.py``). ``count: 0`` disarms.
     """
-    ctx.require_admin()
     body = ctx.json_object()
     project = ctx.instance.projects.get(str(body.get("projectKey")))
     count = body.get("count", 1)

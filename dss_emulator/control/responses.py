@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..core.context import RequestContext
+from ..core.evidence import control
 from ..core.exceptions import InvalidArgument
 from ..core.faults import RouteFault
 from ..core.routing import RouteTable
@@ -9,23 +10,22 @@ from ..core.routing import RouteTable
 routes = RouteTable(prefix="/__emulator__")
 
 
-@routes.route("POST", "/reset")
+@routes.route("POST", "/reset", access="global-admin", evidence=control("forget all state of the instance"))
 def reset(ctx: RequestContext):
     """Drop every project, key, bundle, deployment and fault of this instance."""
-    ctx.require_admin()
     ctx.instance.reset()
 
 
-@routes.route("GET", "/state")
+@routes.route("GET", "/state", access="global-admin",
+              evidence=control("dump the instance's state for tests and the demo"))
 def dump_state(ctx: RequestContext):
-    ctx.require_admin()
     return ctx.instance.dump_state()
 
 
-@routes.route("POST", "/api-keys")
+@routes.route("POST", "/api-keys", access="global-admin",
+              evidence=control("create an API key with the rights a test needs"))
 def create_api_key(ctx: RequestContext):
     """Body ``{label, admin, projects: {KEY: read|write|admin}}``; answers the new key's secret once."""
-    ctx.require_admin()
     body = ctx.json_object()
     projects = body.get("projects") or {}
     if not isinstance(projects, dict):
@@ -35,13 +35,13 @@ def create_api_key(ctx: RequestContext):
     return {"key": key.key, "label": key.label, "admin": key.admin, "projects": key.projects}
 
 
-@routes.route("POST", "/faults/routes")
+@routes.route("POST", "/faults/routes", access="global-admin",
+              evidence=control("make the next matching requests fail or wait"))
 def add_route_fault(ctx: RequestContext):
     """Body ``{method, path, count, status?, delay?, message?}``: the next ``count`` matching requests fail or wait.
 
     ``path`` is a regular expression searched in the request path (e.g. ``/projects/P1/metadata$``).
     """
-    ctx.require_admin()
     body = ctx.json_object()
     try:
         fault = RouteFault(method=str(body.get("method", "*")).upper(), path_pattern=str(body["path"]),
@@ -55,10 +55,9 @@ def add_route_fault(ctx: RequestContext):
     return {"armed": ctx.instance.route_faults.as_list()}
 
 
-@routes.route("POST", "/faults/futures")
+@routes.route("POST", "/faults/futures", access="global-admin", evidence=control("make the next futures hang"))
 def hang_futures(ctx: RequestContext):
     """Body ``{count}``: the next ``count`` futures started on this instance never finish."""
-    ctx.require_admin()
     count = ctx.json_object().get("count", 1)
     if not isinstance(count, int) or count < 0:
         raise InvalidArgument(f"Invalid count: {count!r}", "count must be a non-negative integer")

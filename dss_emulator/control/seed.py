@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from .. import samples
 from ..core.context import RequestContext
+from ..core.evidence import control
 from ..core.exceptions import AlreadyExists, invalid
 from ..core.routing import RouteTable
 from ..core.storage import write_bytes
-from ..objects.datasets import DATA_FILE
 
 if TYPE_CHECKING:
     from ..instance import Instance
@@ -33,10 +33,9 @@ def _int_field(body: dict, name: str, default: int | None, low: int, high: int) 
     return value
 
 
-@routes.route("POST", "/seed")
+@routes.route("POST", "/seed", access="global-admin", evidence=control("create the sample or synthetic content"))
 def seed(ctx: RequestContext):
     """Seed this instance; answers what was created and what already existed."""
-    ctx.require_admin()
     body = ctx.json_object()
     unknown = sorted(set(body) - {"sample", "synthetic", "offset"})
     if unknown:
@@ -65,7 +64,7 @@ def seed_samples(instance: Instance) -> dict:
             projects.append({"key": sample.key, "created": False, "summary": samples.describe(sample)})
             continue
         for name, (_, data) in sample.uploads.items():
-            write_bytes(project.dataset_data_dir(name) / DATA_FILE, data.encode())
+            write_bytes(project.dataset_data_file(name), data.encode())
         projects.append({"key": sample.key, "created": True, "summary": samples.describe(sample)})
     dev = instance.role == "design"
     try:

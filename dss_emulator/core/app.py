@@ -15,7 +15,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .auth import key_from_headers
+from .auth import authorize, key_from_headers
 from .context import RequestContext, UploadedFile
 from .exceptions import DSSError, InjectedFault, InvalidArgument, NotImplementedRoute, PayloadTooLarge
 from .routing import Raw, RouteSpec, Text
@@ -95,6 +95,7 @@ def _make_endpoint(instance: Instance, spec: RouteSpec):
 
     async def endpoint(request: Request) -> Response:
         path = request.url.path
+        instance.served.record(spec.method, spec.path)
         try:
             fault = instance.route_faults.take(request.method, path)
             if fault is not None:
@@ -102,7 +103,8 @@ def _make_endpoint(instance: Instance, spec: RouteSpec):
                     await asyncio.sleep(fault.delay)
                 if fault.status:
                     raise InjectedFault(fault.status, fault.message)
-            key = instance.keys.authenticate(key_from_headers(request.headers)) if spec.auth else None
+            key = instance.keys.authenticate(key_from_headers(request.headers))
+            authorize(key, spec.access, request.path_params)
             # read from the handler's thread on first use: after the handler has checked the caller's rights
             ctx = RequestContext(instance, request.method, path, request.query_params, key,
                                  lambda: from_thread.run(_read_body, request, limit))

@@ -101,3 +101,12 @@ def require(key: ApiKey, project_key: str, access: str = "read") -> None:
 def require_admin(key: ApiKey) -> None:
     if not key.admin:
         raise Forbidden("Administrator rights required", "This call needs an admin API key")
+
+
+def authorize(key: ApiKey, access: str, path_params: dict) -> None:
+    """Enforce a route's declared access level (see ``routing.ACCESS_LEVELS``)."""
+    if access == "global-admin":
+        require_admin(key)
+    elif access in ("read", "write", "admin"):
+        require(key, path_params["pk"], access)
+    # "any-key": authenticated is enough; "object-*": the handler checks once it has found the object

@@ -79,6 +79,13 @@ class InjectedFault(DSSError):
         self.status = status
 
 
-def invalid(message: str, hint: str | None = None) -> InvalidArgument:
+class InvalidInput(InvalidArgument):
     """A 400 whose detailed message (the one the client shows) keeps ``message`` and adds ``hint``."""
-    return InvalidArgument(message, f"{message} ({hint})" if hint else message)
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message, f"{message} ({hint})" if hint else message)
+
+
+def invalid(message: str, hint: str | None = None) -> InvalidArgument:
+    """A 400 naming the field and the value, with an optional hint (see :class:`InvalidInput`)."""
+    return InvalidInput(message, hint)

@@ -7,8 +7,10 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from ..bundles.common import check_bundle_id, message, now_ms
+from ..bundles.common import check_bundle_id
+from ..core.clock import now_ms
 from ..core.exceptions import AlreadyExists, BadRequest, Conflict, DSSError, InvalidArgument, NotFound
+from ..core.messages import message
 from ..core.storage import read_json, write_json
 from ..futures.models import Future
 from .infras import Infras

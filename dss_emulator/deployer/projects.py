@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..bundles.archive import BundleArchive
-from ..bundles.common import now_ms
+from ..core.clock import now_ms
 from ..core.exceptions import AlreadyExists, InvalidArgument, NotFound
 from ..core.storage import read_json, write_bytes, write_json
 from ..projects.models import PROJECT_KEY_RE

@@ -6,24 +6,19 @@ import os
 import shutil
 from pathlib import Path
 
-from ..projects.models import Project
+from ..projects.models import LAST_BUILDS, Project
 from .flow import FlowRecipe
 
 BUILD_STATE = "build-state"  # project state: {recipe: {"fingerprint": ..., "inputs": {dataset: stamp}}}
-LAST_BUILDS = "last-builds"  # project state: {dataset: {jobId, buildStartTime, ...}} (read by dataset info)
-
-
-def data_file(project: Project, dataset: str) -> Path:
-    return project.dataset_data_dir(dataset) / "data.csv"
 
 
 def has_data(project: Project, dataset: str) -> bool:
-    return data_file(project, dataset).is_file()
+    return project.dataset_data_file(dataset).is_file()
 
 
 def stamp(project: Project, dataset: str) -> str | None:
     """A digest of the dataset's data (None when it has none)."""
-    path = data_file(project, dataset)
+    path = project.dataset_data_file(dataset)
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
@@ -60,7 +55,7 @@ def record_build(project: Project, recipe: FlowRecipe, job_id: str, start: int, 
 
 def install(project: Project, dataset: str, staged: Path) -> None:
     """Make a staged data file the dataset's data (atomic replace)."""
-    target = data_file(project, dataset)
+    target = project.dataset_data_file(dataset)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(".data.csv.installing")
     shutil.copyfile(staged, tmp)

@@ -5,14 +5,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from ..core.clock import now_ms
 from ..projects.models import Project
 from .runner import Execution
 
 TERMINAL_STATES = ("DONE", "FAILED", "ABORTED")
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def log_line(level: str, logger: str, message: str) -> str:

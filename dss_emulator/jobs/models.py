@@ -5,11 +5,13 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from ..core.exceptions import DSSError, InvalidArgument, NotFound
-from ..projects.models import Project
+from ..core.clock import now_ms
+from ..core.exceptions import DSSError
+from ..projects.models import Project, ProjectsBackend
 from . import data, runner
+from .exceptions import InvalidJobDefinition, JobNotFound
 from .flow import BUILD_TYPES, Flow, FlowError, FlowRecipe
-from .job import Activity, Job, now_ms
+from .job import Activity, Job
 
 if TYPE_CHECKING:
     from ..instance import Instance
@@ -17,29 +19,24 @@ if TYPE_CHECKING:
 OUTPUT_TYPES = (None, "DATASET")
 
 
-def _invalid(message: str, explanation: str) -> InvalidArgument:
-    """A 400 whose detailed message (what the client shows) names the field, the value and the rule."""
-    return InvalidArgument(message, f"{message}: {explanation}")
-
-
 def _check_outputs(project: Project, outputs: object) -> list[str]:
     if not isinstance(outputs, list) or not outputs:
-        raise _invalid(f"Invalid job definition: outputs must be a non-empty list, got {outputs!r}",
-                       "give outputs: [{type, id, projectKey, partition}]")
+        raise InvalidJobDefinition(f"Invalid job definition: outputs must be a non-empty list, got {outputs!r}",
+                                   "give outputs: [{type, id, projectKey, partition}]")
     targets = []
     for index, output in enumerate(outputs):
         if not isinstance(output, dict) or not isinstance(output.get("id"), str) or not output["id"]:
-            raise _invalid(f"Invalid job output outputs[{index}]: {output!r}",
-                           f"outputs[{index}].id must name a dataset")
+            raise InvalidJobDefinition(f"Invalid job output outputs[{index}]: {output!r}",
+                                       f"outputs[{index}].id must name a dataset")
         if output.get("type") not in OUTPUT_TYPES:
-            raise _invalid(f"Unsupported job output type outputs[{index}].type: {output.get('type')!r}",
-                           "the DSS emulator builds datasets only (type DATASET or null)")
+            raise InvalidJobDefinition(f"Unsupported job output type outputs[{index}].type: {output.get('type')!r}",
+                                       "the DSS emulator builds datasets only (type DATASET or null)")
         if output.get("projectKey") not in (None, project.key):
-            raise _invalid(f"Invalid job output outputs[{index}].projectKey: {output.get('projectKey')!r}",
-                           f"a job of project {project.key} builds datasets of {project.key} only")
+            raise InvalidJobDefinition(f"Invalid job output outputs[{index}].projectKey: {output.get('projectKey')!r}",
+                                       f"a job of project {project.key} builds datasets of {project.key} only")
         if output.get("partition") not in (None, "", "NP"):
-            raise _invalid(f"Invalid job output outputs[{index}].partition: {output.get('partition')!r}",
-                           "the DSS emulator has no partitioned datasets")
+            raise InvalidJobDefinition(f"Invalid job output outputs[{index}].partition: {output.get('partition')!r}",
+                                       "the DSS emulator has no partitioned datasets")
         project.get_object("datasets", output["id"])  # NotFound for an unknown dataset
         targets.append(output["id"])
     return targets
@@ -48,25 +45,38 @@ def _check_outputs(project: Project, outputs: object) -> list[str]:
 class JobsBackend:
     """The jobs of one instance, kept in memory (a job belongs to one incarnation of its project)."""
 
-    def __init__(self, instance: Instance):
-        self.instance = instance
+    def __init__(self, node: Instance):
+        self._node = node  # read only through the named collaborators below
         self.timeout = 600.0  # seconds a Python recipe may run
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
         self._run_locks: dict[str, threading.Lock] = {}
 
+    # --- collaborators -----------------------------------------------------------------------------------
+    @property
+    def projects(self) -> ProjectsBackend:
+        """The node's current projects (a reset replaces them)."""
+        return self._node.projects
+
+    def _record_error(self, where: str, exc: BaseException) -> None:
+        """Keep an emulator bug for the test that caused it."""
+        self._node.record_error(where, exc)
+
+    def _retired(self) -> bool:
+        """Whether a reset of the node has replaced this backend."""
+        return self._node.jobs is not self
+
     # --- queries -----------------------------------------------------------------------------------------
     def _current(self, job: Job) -> bool:
         """Whether the job's project still exists as the same incarnation (not deleted, not reset)."""
-        projects = self.instance.projects
-        return self.instance.jobs is self and projects.exists(job.project.key) and \
+        projects = self.projects
+        return not self._retired() and projects.exists(job.project.key) and \
             projects.get(job.project.key) is job.project
 
     def get(self, project_key: str, job_id: str) -> Job:
         job = self._jobs.get(job_id)
         if job is None or job.project.key != project_key or not self._current(job):
-            raise NotFound(f"Job not found: {project_key}.{job_id}", f"Job {job_id} does not exist in project "
-                                                                     f"{project_key}")
+            raise JobNotFound(project_key, job_id)
         return job
 
     def list(self, project_key: str | None = None, running_only: bool = False) -> list[Job]:
@@ -81,12 +91,14 @@ class JobsBackend:
     def start(self, project_key: str, definition: object, initiator: str,
               scenario: tuple[str, str] | None = None) -> Job:
         """Validate ``definition`` and start the job in the background."""
-        project = self.instance.projects.get(project_key)
+        project = self.projects.get(project_key)
         if not isinstance(definition, dict):
-            raise _invalid("Invalid job definition", f"expected a JSON object, got {type(definition).__name__}")
+            raise InvalidJobDefinition("Invalid job definition",
+                                       f"expected a JSON object, got {type(definition).__name__}")
         build_type = definition.get("type") or "NON_RECURSIVE_FORCED_BUILD"
         if build_type not in BUILD_TYPES:
-            raise _invalid(f"Invalid job type: {build_type!r}", f"type must be one of {', '.join(BUILD_TYPES)}")
+            raise InvalidJobDefinition(f"Invalid job type: {build_type!r}",
+                                       f"type must be one of {', '.join(BUILD_TYPES)}")
         targets = _check_outputs(project, definition.get("outputs"))
         definition = dict(definition, type=build_type)
         with self._lock:
@@ -127,7 +139,7 @@ class JobsBackend:
                 job.finish("FAILED", message)
             except Exception as exc:  # a deleted project mid-run is expected; anything else is an emulator bug
                 if self._current(job):
-                    self.instance.record_error(f"job {job.id}", exc)
+                    self._record_error(f"job {job.id}", exc)
                 job.log(f"Internal error: {exc}", "ERROR")
                 job.finish("FAILED", f"Internal emulator error: {exc}")
 

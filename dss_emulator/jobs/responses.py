@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from ..core.auth import ApiKey
 from ..core.context import RequestContext
-from ..core.exceptions import NotFound
+from ..core.evidence import client
 from ..core.routing import RouteTable, Text
+from .exceptions import ActivityNotFound
 from .flow import Flow
 
 routes = RouteTable()
@@ -15,57 +16,59 @@ def initiator(key: ApiKey) -> str:
     return "admin" if key.admin else (key.label or "api-key")
 
 
-@routes.route("POST", "/projects/{pk}/jobs")
+@routes.route("POST", "/projects/{pk}/jobs", access="write",
+              evidence=client("dss/project.py", "DSSProject.start_job", "EV-J01", "EV-J02"))
 def start_job(ctx: RequestContext, pk: str):
-    ctx.require_project(pk, "write")
     return ctx.instance.jobs.start(pk, ctx.json_object(), initiator(ctx.key)).full_def()
 
 
-@routes.route("GET", "/projects/{pk}/jobs")
+@routes.route("GET", "/projects/{pk}/jobs", access="read",
+              evidence=client("dss/project.py", "DSSProject.list_jobs", "EV-J01"))
 def list_jobs(ctx: RequestContext, pk: str):
-    ctx.require_project(pk)
     ctx.instance.projects.get(pk)
     return [job.list_item() for job in ctx.instance.jobs.list(pk)]
 
 
-@routes.route("GET", "/projects/{pk}/jobs/running")
+@routes.route("GET", "/projects/{pk}/jobs/running", access="read",
+              evidence=client("dss/project.py", "DSSProject.list_running_jobs", "EV-J01", "EV-J02"))
 def list_running_jobs(ctx: RequestContext, pk: str):
-    ctx.require_project(pk)
     ctx.instance.projects.get(pk)
     return [job.list_item() for job in ctx.instance.jobs.list(pk, running_only=True)]
 
 
-@routes.route("GET", "/jobs/running")
+@routes.route("GET", "/jobs/running", access="any-key",
+              evidence=client("dssclient.py", "DSSClient.list_running_jobs", "EV-J02"))
 def list_all_running_jobs(ctx: RequestContext):
     jobs = ctx.instance.jobs.list(running_only=True)
     return [job.list_item() for job in jobs if ctx.key.can(job.project.key, "read")]
 
 
-@routes.route("GET", "/projects/{pk}/jobs/{job_id}")
+@routes.route("GET", "/projects/{pk}/jobs/{job_id}", access="read",
+              evidence=client("dss/job.py", "DSSJob.get_status", "EV-J01", "EV-J02"))
 def get_job_status(ctx: RequestContext, pk: str, job_id: str):
-    ctx.require_project(pk)
     return ctx.instance.jobs.get(pk, job_id).status()
 
 
-@routes.route("GET", "/projects/{pk}/jobs/{job_id}/log")
+@routes.route("GET", "/projects/{pk}/jobs/{job_id}/log", access="read",
+              evidence=client("dss/job.py", "DSSJob.get_log", "EV-J02", "EV-J03",
+                              unverified="activity ids (EV-J03)"))
 def get_job_log(ctx: RequestContext, pk: str, job_id: str):
-    ctx.require_project(pk)
     job = ctx.instance.jobs.get(pk, job_id)
     activity = ctx.arg("activity")
     if activity is not None and activity not in job.activities:
-        raise NotFound(f"Activity not found: {activity}", f"Job {job_id} has no activity {activity!r} (it has "
-                                                          f"{', '.join(job.activities) or 'none yet'})")
+        raise ActivityNotFound(job_id, activity, list(job.activities))
     return Text(job.log_text(activity))
 
 
-@routes.route("POST", "/projects/{pk}/jobs/{job_id}/abort")
+@routes.route("POST", "/projects/{pk}/jobs/{job_id}/abort", access="write",
+              evidence=client("dss/job.py", "DSSJob.abort", "EV-J01"))
 def abort_job(ctx: RequestContext, pk: str, job_id: str):
-    ctx.require_project(pk, "write")
     job = ctx.instance.jobs.abort(pk, job_id)
     return {"jobId": job.id, "state": job.state, "aborted": job.aborted}
 
 
-@routes.route("GET", "/projects/{pk}/flow/graph")
+@routes.route("GET", "/projects/{pk}/flow/graph", access="read",
+              evidence=client("dss/flow.py", "DSSProjectFlow.get_graph", "EV-J03",
+                              unverified="the graph's shape (EV-J03)"))
 def get_flow_graph(ctx: RequestContext, pk: str):
-    ctx.require_project(pk)
     return Flow(ctx.instance.projects.get(pk)).graph()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..objects import shapes
-from ..projects.models import Project
+from ..projects.models import LOCAL_VARIABLES, Project
 from . import data
 from .flow import FlowRecipe
 
@@ -69,14 +69,14 @@ class Execution:
 def variables(project: Project) -> dict:
     """Standard project variables overridden by local ones, as DSS resolves them."""
     merged = dict(project.read("variables.json") or {})
-    merged.update(project.read_state("local-variables", {}) or {})
+    merged.update(project.read_state(LOCAL_VARIABLES, {}) or {})
     return merged
 
 
 def _context(project: Project, recipe: FlowRecipe | None, work: Path, trigger_params: dict | None) -> dict:
     datasets = {}
     for name, definition in project.objects("datasets"):
-        datasets[name] = {"dataPath": str(data.data_file(project, name)),
+        datasets[name] = {"dataPath": str(project.dataset_data_file(name)),
                           "schema": (definition.get("schema") or {}).get("columns") or []}
     return {"projectKey": project.key, "recipe": recipe.name if recipe else None,
             "inputs": list(recipe.inputs) if recipe else None, "outputs": list(recipe.outputs) if recipe else None,
@@ -192,6 +192,6 @@ def run_sync(project: Project, recipe: FlowRecipe, log: Log, author: str = "admi
                                f"(root path does not exist)")
     columns = (project.get_object("datasets", source).get("schema") or {}).get("columns") or []
     set_schema(project, target, [{"name": c["name"], "type": c.get("type", "string")} for c in columns], author)
-    data.install(project, target, data.data_file(project, source))
+    data.install(project, target, project.dataset_data_file(source))
     log(f"Copied {project.key}.{source} to {project.key}.{target} ({len(columns)} columns)")
     return RunResult(written=[target])

@@ -5,18 +5,14 @@ import csv
 import io
 import re
 import shutil
-from typing import TYPE_CHECKING
 
-from ..core.exceptions import AlreadyExists, invalid
-from ..projects.models import Project
+from ..core.exceptions import invalid
+from ..projects.models import DATA_FILE, LAST_BUILDS, Project, ProjectsBackend
 from ..runtime.dataiku._csvio import infer_schema
 from . import shapes
-
-if TYPE_CHECKING:
-    from ..instance import Instance
+from .exceptions import DatasetAlreadyExists, NotAnUploadedDataset, UnknownColumns
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_]{1,200}$")
-DATA_FILE = "data.csv"
 _WIRE_ONLY = ("name", "projectKey")
 
 
@@ -65,8 +61,8 @@ def infer_columns(content: bytes) -> list[dict]:
 class DatasetsBackend:
     """Dataset settings, schema, metadata, uploads and data of every project of an instance."""
 
-    def __init__(self, instance: Instance):
-        self.instance = instance
+    def __init__(self, projects: ProjectsBackend):
+        self.projects = projects
 
     # --- reading ---------------------------------------------------------------------------------------------
     def _file(self, project: Project, name: str) -> dict:
@@ -74,12 +70,12 @@ class DatasetsBackend:
 
     def settings(self, pk: str, name: str) -> dict:
         """The dataset as ``GET /datasets/{name}`` answers it (the file plus ``name`` / ``projectKey``)."""
-        project = self.instance.projects.get(pk)
+        project = self.projects.get(pk)
         return dict(self._file(project, name), name=name, projectKey=pk)
 
     def list(self, pk: str, tags: set[str] | None = None) -> list[dict]:
         """List items; with ``tags``, only datasets carrying at least one of them."""
-        project = self.instance.projects.get(pk)
+        project = self.projects.get(pk)
         items = [dict(data, name=name, projectKey=pk) for name, data in project.objects("datasets")]
         return [i for i in items if not tags or tags & set(i.get("tags", []))]
 
@@ -91,19 +87,19 @@ class DatasetsBackend:
 
     def info(self, pk: str, name: str) -> dict:
         """Settings plus what DSS knows of the data: its size, and the last build (state ``last-builds``)."""
-        project = self.instance.projects.get(pk)
-        data_file = project.dataset_data_dir(name) / DATA_FILE
+        project = self.projects.get(pk)
+        data_file = project.dataset_data_file(name)
         info = {"dataset": self.settings(pk, name), "hasData": data_file.is_file(),
                 "dataSizeBytes": data_file.stat().st_size if data_file.is_file() else 0}
-        last_build = (project.read_state("last-builds", {}) or {}).get(name)
+        last_build = (project.read_state(LAST_BUILDS, {}) or {}).get(name)
         if last_build:
             info["lastBuild"] = last_build
         return info
 
     def uploaded_files(self, pk: str, name: str) -> list[dict]:
-        project = self.instance.projects.get(pk)
+        project = self.projects.get(pk)
         self._uploaded(project, name)
-        data_file = project.dataset_data_dir(name) / DATA_FILE
+        data_file = project.dataset_data_file(name)
         if not data_file.is_file():
             return []
         stat = data_file.stat()
@@ -111,9 +107,9 @@ class DatasetsBackend:
 
     def data_tsv(self, pk: str, name: str, wanted: list[str] | None = None) -> str:
         """The data as the client's ``iter_rows`` reads it: tab-separated, no header, in schema column order."""
-        project = self.instance.projects.get(pk)
+        project = self.projects.get(pk)
         schema = [c["name"] for c in self._file(project, name).get("schema", {}).get("columns", [])]
-        data_file = project.dataset_data_dir(name) / DATA_FILE
+        data_file = project.dataset_data_file(name)
         if not data_file.is_file():
             return ""
         with data_file.open(newline="", encoding="utf-8") as fh:
@@ -123,7 +119,7 @@ class DatasetsBackend:
         order = wanted or schema or header
         unknown = [c for c in (wanted or []) if c not in header]
         if unknown:
-            raise invalid(f"Unknown column(s) in dataset {pk}.{name}: {', '.join(unknown)}")
+            raise UnknownColumns(pk, name, unknown)
         positions = [header.index(c) if c in header else None for c in order]
         out = io.StringIO()
         writer = csv.writer(out, delimiter="\t", quotechar='"', doublequote=True, lineterminator="\n")
@@ -142,12 +138,12 @@ class DatasetsBackend:
     def _create(self, project: Project, name: str, data: dict, login: str) -> None:
         with project.lock:
             if name in project.object_names("datasets"):
-                raise AlreadyExists(f"Dataset {project.key}.{name} already exists")
+                raise DatasetAlreadyExists(project.key, name)
             project.save_files({f"datasets/{name}.json": data}, f"Created dataset {project.key}.{name}", login)
 
     def create(self, pk: str, body: dict, login: str) -> str:
         """``POST /datasets``: body ``{name, projectKey, type, params, formatType, formatParams}``."""
-        project = self.instance.projects.get(pk)
+        project = self.projects.get(pk)
         name = check_name("dataset", body.get("name"))
         if body.get("projectKey") not in (None, pk):
             raise invalid(f"Invalid projectKey: {body['projectKey']!r}",
@@ -166,7 +162,7 @@ class DatasetsBackend:
 
     def create_managed(self, pk: str, body: dict, login: str) -> str:
         """``POST /datasets/managed``: body ``{name, creationSettings: {connectionId, ...}}``."""
-        project = self.instance.projects.get(pk)
+        project = self.projects.get(pk)
         name = check_name("dataset", body.get("name"))
         settings = check_dict("creationSettings", body.get("creationSettings"), required=True)
         connection = settings.get("connectionId")
@@ -178,7 +174,7 @@ class DatasetsBackend:
 
     def save(self, pk: str, name: str, body: dict, login: str) -> None:
         """``PUT /datasets/{name}``: the whole settings dict as ``get_settings`` returned it."""
-        project = self.instance.projects.get(pk)
+        project = self.projects.get(pk)
         if body.get("name") not in (None, name):
             raise invalid(f"Invalid name: {body['name']!r}", f"settings of dataset {name} cannot rename it")
         if not isinstance(body.get("type"), str) or not body["type"]:
@@ -193,7 +189,7 @@ class DatasetsBackend:
 
     def set_schema(self, pk: str, name: str, schema: dict, login: str) -> None:
         """Replace the schema (``{columns: [...]}``); the schema becomes user-modified."""
-        project = self.instance.projects.get(pk)
+        project = self.projects.get(pk)
         columns = check_schema(schema)
         with project.lock:
             old = self._file(project, name)
@@ -201,7 +197,7 @@ class DatasetsBackend:
             self._write(project, name, old, new, f"Saved schema of dataset: {pk}.{name}", login)
 
     def set_metadata(self, pk: str, name: str, body: dict, login: str) -> None:
-        project = self.instance.projects.get(pk)
+        project = self.projects.get(pk)
         tags = body.get("tags", None)
         if tags is not None and (not isinstance(tags, list) or not all(isinstance(t, str) for t in tags)):
             raise invalid(f"Invalid tags: {tags!r}", "tags must be a list of strings")
@@ -216,7 +212,7 @@ class DatasetsBackend:
             self._write(project, name, old, new, f"Saved dataset: {pk}.{name}", login)
 
     def delete(self, pk: str, name: str, drop_data: bool, login: str) -> None:
-        project = self.instance.projects.get(pk)
+        project = self.projects.get(pk)
         with project.lock:
             self._file(project, name)
             project.save_files({f"datasets/{name}.json": None}, f"Deleted dataset {pk}.{name}", login)
@@ -226,14 +222,12 @@ class DatasetsBackend:
     def _uploaded(self, project: Project, name: str) -> dict:
         data = self._file(project, name)
         if data.get("type") != "UploadedFiles":
-            raise invalid(f"Dataset {project.key}.{name} is not an uploaded files dataset",
-                          f"dataset {name} has type {data.get('type')}, files can only be added to "
-                          f"UploadedFiles datasets")
+            raise NotAnUploadedDataset(project.key, name, data.get("type"))
         return data
 
     def upload(self, pk: str, name: str, filename: str, content: bytes, login: str) -> None:
         """Store an uploaded CSV as the dataset's data; an empty schema is inferred from it."""
-        project = self.instance.projects.get(pk)
+        project = self.projects.get(pk)
         try:
             text = content.decode("utf-8")
             header = next(csv.reader(io.StringIO(text)), None)
@@ -243,7 +237,7 @@ class DatasetsBackend:
             raise invalid(f"Invalid uploaded file {filename!r}: empty, a CSV file with a header row is needed")
         with project.lock:
             old = self._uploaded(project, name)
-            target = project.dataset_data_dir(name) / DATA_FILE
+            target = project.dataset_data_file(name)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
             if not old.get("schema", {}).get("columns"):

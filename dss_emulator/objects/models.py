@@ -1,36 +1,30 @@
-"""Recipes, scenarios and project folders of a design node. Datasets are in :mod:`.datasets`.
+"""Recipes and project folders of a design node. Datasets are in :mod:`.datasets`; scenarios in the scenarios area.
 
 A recipe is ``recipes/<name>.json`` plus its payload file (``recipes/<name>.py`` for Python, an empty
-``recipes/<name>.sync`` for sync); a scenario is ``scenarios/<id>.json`` (a ``custom_python`` scenario keeps its
-script in ``scenarios/<id>.py``). Saves commit in the project's AUTO mode with DSS's messages and stay uncommitted in
+``recipes/<name>.sync`` for sync). Saves commit in the project's AUTO mode with DSS's messages and stay uncommitted in
 EXPLICIT mode (see :meth:`dss_emulator.projects.models.Project.save_files`).
 """
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING
-
 from ..core.auth import ApiKey
-from ..core.exceptions import AlreadyExists, NotFound, invalid
-from ..projects.models import Project
+from ..core.exceptions import invalid
+from ..projects.models import Project, ProjectsBackend
 from . import shapes
 from .datasets import check_dict, check_name
-
-if TYPE_CHECKING:
-    from ..instance import Instance
+from .exceptions import ProjectFolderNotFound, RecipeAlreadyExists, RecipeDatasetMissing
 
 ROOT_FOLDER = "ROOT"
 _WIRE_ONLY = ("name", "projectKey")
 
 
 class ObjectsBackend:
-    """Recipes and scenarios of every project of an instance, plus its (flat) project folder tree."""
+    """Recipes of every project of an instance, plus its (flat) project folder tree."""
 
-    def __init__(self, instance: Instance):
-        self.instance = instance
+    def __init__(self, projects: ProjectsBackend):
+        self.projects = projects
 
     def _project(self, pk: str) -> Project:
-        return self.instance.projects.get(pk)
+        return self.projects.get(pk)
 
     # --- recipes ---------------------------------------------------------------------------------------------
     def list_recipes(self, pk: str) -> list[dict]:
@@ -90,7 +84,7 @@ class ObjectsBackend:
             payload = shapes.DEFAULT_PYTHON_CODE if kind == "python" else ""
         with project.lock:
             if name in project.object_names("recipes"):
-                raise AlreadyExists(f"Recipe {pk}.{name} already exists")
+                raise RecipeAlreadyExists(pk, name)
             if not settings.get("rawCreation"):
                 self._check_refs(project, shapes.role_refs(inputs), "input")
                 self._create_outputs(project, out_refs, settings, login)
@@ -104,8 +98,7 @@ class ObjectsBackend:
         existing = set(project.object_names("datasets"))
         for ref in refs:
             if "." not in ref and ref not in existing:
-                raise invalid(f"Invalid recipe {role}: dataset {project.key}.{ref} does not exist",
-                              f"{role} {ref!r} is not a dataset of project {project.key}")
+                raise RecipeDatasetMissing(project.key, role, ref)
 
     def _create_outputs(self, project: Project, refs: list[str], settings: dict, login: str) -> None:
         """Outputs must exist, unless the creation settings ask for new managed datasets."""
@@ -127,104 +120,13 @@ class ObjectsBackend:
             project.save_files({f"recipes/{name}.json": None, shapes.payload_path(name, data.get("type", "")): None},
                                f"Deleted recipe {pk}.{name}", login)
 
-    # --- scenarios -------------------------------------------------------------------------------------------
-    def list_scenarios(self, pk: str) -> list[dict]:
-        """List items as dsscli reads them; run state (``running``, ``nextRun``) is that of an idle scenario."""
-        items = []
-        for sid, data in self._project(pk).objects("scenarios"):
-            triggers = data.get("triggers") or []
-            items.append({
-                "id": data.get("id", sid), "name": data.get("name", sid), "projectKey": pk,
-                "type": data.get("type", "step_based"), "active": bool(data.get("active")),
-                "markedAsTest": bool(data.get("markedAsTest")), "tags": list(data.get("tags", [])),
-                "description": data.get("description", ""), "shortDesc": data.get("shortDesc", ""),
-                "running": False, "nextRun": 0,
-                "triggerDigestItems": [{"name": t.get("name", t.get("type", "")), "description": t.get("type", ""),
-                                        "active": bool(t.get("active", True))} for t in triggers],
-                "versionTag": data.get("versionTag"), "creationTag": data.get("creationTag"),
-            })
-        return items
-
-    def scenario(self, pk: str, sid: str) -> dict:
-        return dict(self._project(pk).get_object("scenarios", sid), projectKey=pk)
-
-    def _check_scenario(self, body: dict) -> None:
-        if body.get("type") not in shapes.SCENARIO_TYPES:
-            raise invalid(f"Invalid scenario type: {body.get('type')!r}",
-                          f"type must be one of {', '.join(shapes.SCENARIO_TYPES)}")
-        params = check_dict("params", body.get("params"))
-        if body["type"] == "step_based" and not isinstance(params.get("steps", []), list):
-            raise invalid(f"Invalid params.steps: expected a list, got {params.get('steps')!r}")
-        for key in ("active", "markedAsTest"):
-            if key in body and not isinstance(body[key], bool):
-                raise invalid(f"Invalid {key}: expected a boolean, got {body[key]!r}")
-
-    def save_scenario(self, pk: str, sid: str, body: dict, login: str) -> None:
-        project = self._project(pk)
-        if body.get("id") not in (None, sid):
-            raise invalid(f"Invalid id: {body['id']!r}", f"settings of scenario {sid} cannot change its id")
-        self._check_scenario(body)
-        with project.lock:
-            old = project.get_object("scenarios", sid)
-            new = dict({k: v for k, v in body.items() if k != "projectKey"}, id=sid)
-            if not shapes.same_content(old, new):
-                project.save_files({f"scenarios/{sid}.json": shapes.bump_version(old, new, login)},
-                                   f"Saved scenario: {pk}.{sid}", login)
-
-    def create_scenario(self, pk: str, body: dict, login: str) -> str:
-        """``POST /scenarios`` with ``{name, type, params, ...}``; the id comes from ``id`` or from the name."""
-        project = self._project(pk)
-        name = body.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise invalid(f"Invalid scenario name: {name!r}", "name must be a non-empty string")
-        self._check_scenario(body)
-        with project.lock:
-            existing = set(project.object_names("scenarios"))
-            if body.get("id") is not None:
-                sid = check_name("scenario id", body["id"])
-                if sid in existing:
-                    raise AlreadyExists(f"Scenario {pk}.{sid} already exists")
-            else:
-                sid = base = re.sub(r"[^A-Za-z0-9_]", "", name.upper().replace(" ", "_")) or "SCENARIO"
-                counter = 1
-                while sid in existing:
-                    sid, counter = f"{base}_{counter}", counter + 1
-            extra = {k: v for k, v in body.items() if k not in ("id", "name", "type", "projectKey")}
-            if body["type"] == "step_based":
-                extra["params"] = dict({"steps": []}, **check_dict("params", body.get("params")))
-            data = shapes.scenario(sid, name, login, kind=body["type"], extra=extra)
-            project.save_files({f"scenarios/{sid}.json": data}, f"Created scenario {pk}.{sid}", login)
-        return sid
-
-    def delete_scenario(self, pk: str, sid: str, login: str) -> None:
-        project = self._project(pk)
-        with project.lock:
-            project.get_object("scenarios", sid)
-            project.save_files({f"scenarios/{sid}.json": None, f"scenarios/{sid}.py": None},
-                               f"Deleted scenario {pk}.{sid}", login)
-
-    def scenario_script(self, pk: str, sid: str) -> dict:
-        project = self._project(pk)
-        project.get_object("scenarios", sid)
-        return {"script": project.read_text(f"scenarios/{sid}.py") or ""}
-
-    def save_scenario_script(self, pk: str, sid: str, script: object, login: str) -> None:
-        if not isinstance(script, str):
-            raise invalid(f"Invalid script: expected a string, got {script!r}")
-        project = self._project(pk)
-        with project.lock:
-            project.get_object("scenarios", sid)
-            if project.read_text(f"scenarios/{sid}.py") != script:
-                project.save_files({f"scenarios/{sid}.py": script}, f"Saved scenario: {pk}.{sid}", login)
-
     # --- project folders (one flat root) ---------------------------------------------------------------------
     def folder(self, folder_id: str, key: ApiKey) -> dict:
         """The root folder holds every project the key can read; there are no sub-folders."""
         if folder_id != ROOT_FOLDER:
-            raise NotFound(f"Project folder not found: {folder_id}",
-                           f"No project folder {folder_id} (the emulator has only the root folder, id ROOT)")
+            raise ProjectFolderNotFound(folder_id, ROOT_FOLDER)
         return {"id": ROOT_FOLDER, "name": None, "parentId": None, "childrenIds": [],
-                "projectKeys": [k for k in self.instance.projects.keys() if key.can(k, "read")]}
+                "projectKeys": [k for k in self.projects.keys() if key.can(k, "read")]}
 
     def locate_project(self, pk: str, key: ApiKey) -> dict:
         self._project(pk)

@@ -14,15 +14,12 @@ import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ..core.exceptions import AlreadyExists, NotFound, invalid
+from ..core.exceptions import invalid
 from ..core.gitcmd import git
 from ..core.storage import read_json, write_json
 from ..projects.models import write_file
-
-if TYPE_CHECKING:
-    from ..instance import Instance
+from .exceptions import InvalidPluginFilePath, NotADevPlugin, PluginAlreadyExists, PluginFileNotFound, PluginNotFound
 
 PLUGIN_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 
@@ -56,8 +53,9 @@ class Plugin:
 class PluginsBackend:
     """Installed and development plugins; development plugins are committed git repositories."""
 
-    def __init__(self, instance: Instance):
-        self.root = instance.root / "plugins"
+    def __init__(self, root: Path):
+        """``root``: the instance's data directory (plugins live in its ``plugins`` folder)."""
+        self.root = root / "plugins"
         self._lock = threading.Lock()
         self._locks: dict[str, threading.RLock] = {}
 
@@ -78,13 +76,12 @@ class PluginsBackend:
             path = self._dir(plugin_id, dev)
             if PLUGIN_ID_RE.match(plugin_id) and (path / "plugin.json").is_file():
                 return Plugin(plugin_id, path, dev)
-        raise NotFound(f"Plugin not found: {plugin_id}", f"No plugin {plugin_id} is installed on this node")
+        raise PluginNotFound(plugin_id)
 
     def get_dev(self, plugin_id: str) -> Plugin:
         plugin = self.get(plugin_id)
         if not plugin.is_dev:
-            raise invalid(f"Plugin {plugin_id} is not a development plugin",
-                          f"plugin {plugin_id} is installed, only development plugins can be edited")
+            raise NotADevPlugin(plugin_id)
         return plugin
 
     def lock(self, plugin_id: str) -> threading.RLock:
@@ -102,7 +99,7 @@ class PluginsBackend:
             raise invalid(f"Invalid plugin {plugin_id}: plugin.json is missing")
         with self.lock(plugin_id):
             if any((self._dir(plugin_id, d) / "plugin.json").is_file() for d in (True, False)):
-                raise AlreadyExists(f"Plugin {plugin_id} already exists")
+                raise PluginAlreadyExists(plugin_id)
             path = self._dir(plugin_id, dev)
             shutil.rmtree(path, ignore_errors=True)
             path.mkdir(parents=True)
@@ -146,8 +143,7 @@ class PluginsBackend:
         """``root / rel``, refusing paths that leave the plugin or touch its ``.git``."""
         parts = [p for p in rel.replace("\\", "/").split("/") if p not in ("", ".")]
         if not parts or ".." in parts or parts[0] == ".git":
-            raise invalid(f"Invalid plugin file path: {rel!r}",
-                          "a path relative to the plugin root, without '..' and outside .git, is needed")
+            raise InvalidPluginFilePath(rel)
         return root.joinpath(*parts)
 
     def archive(self, plugin_id: str) -> bytes:
@@ -182,7 +178,7 @@ class PluginsBackend:
         plugin = self.get(plugin_id)
         path = self._inside(plugin.path, rel)
         if not path.is_file():
-            raise NotFound(f"Plugin file not found: {plugin_id}/{rel}", f"plugin {plugin_id} has no file {rel}")
+            raise PluginFileNotFound(plugin_id, rel)
         return path.read_bytes()
 
     def write_file(self, plugin_id: str, rel: str, content: bytes, author: str = "admin") -> None:

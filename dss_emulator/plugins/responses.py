@@ -13,78 +13,82 @@ Listing plugins needs any valid key; everything else needs an admin key, as plug
 from __future__ import annotations
 
 from ..core.context import RequestContext
+from ..core.evidence import client, extension
 from ..core.routing import Raw, RouteTable
 
 routes = RouteTable()
+PLUGIN_GIT = extension("development plugins are git repositories (docs: plugins/reference/git-editor) but DSS "
+                       "has no public API for their git; these routes mirror the project git routes", "EV-L04")
 
 
-@routes.route("GET", "/plugins")
+@routes.route("GET", "/plugins", access="any-key",
+              evidence=client("dssclient.py", "DSSClient.list_plugins", "EV-L05", "EV-T04"))
 def list_plugins(ctx: RequestContext):
     return [plugin.list_item() for plugin in ctx.instance.plugins.list()]
 
 
-@routes.route("GET", "/plugins/{plugin_id}/settings")
+@routes.route("GET", "/plugins/{plugin_id}/settings", access="global-admin",
+              evidence=client("dss/plugin.py", "DSSPlugin.get_settings", "EV-F02", "EV-L02"))
 def get_plugin_settings(ctx: RequestContext, plugin_id: str):
-    ctx.require_admin()
     return ctx.instance.plugins.settings(plugin_id, ctx.arg("projectKey"))
 
 
-@routes.route("POST", "/plugins/{plugin_id}/settings")
+@routes.route("POST", "/plugins/{plugin_id}/settings", access="global-admin",
+              evidence=client("dss/plugin.py", "DSSPluginSettingsBase.save", "EV-L02"))
 def save_plugin_settings(ctx: RequestContext, plugin_id: str):
-    ctx.require_admin()
     ctx.instance.plugins.save_settings(plugin_id, ctx.json_object(), ctx.arg("projectKey"))
 
 
-@routes.route("GET", "/plugins/{plugin_id}/download")
+@routes.route("GET", "/plugins/{plugin_id}/download", access="global-admin",
+              evidence=client("dssclient.py", "DSSClient.download_plugin_stream", "EV-L01"))
 def download_plugin(ctx: RequestContext, plugin_id: str):
-    ctx.require_admin()
     return Raw(ctx.instance.plugins.archive(plugin_id), "application/zip")
 
 
-@routes.route("GET", "/plugins/{plugin_id}/contents")
+@routes.route("GET", "/plugins/{plugin_id}/contents", access="global-admin",
+              evidence=client("dss/plugin.py", "DSSPlugin.list_files", "EV-L05"))
 def list_plugin_files(ctx: RequestContext, plugin_id: str):
-    ctx.require_admin()
     return ctx.instance.plugins.tree(plugin_id)
 
 
-@routes.route("GET", "/plugins/{plugin_id}/contents/{path:path}")
+@routes.route("GET", "/plugins/{plugin_id}/contents/{path:path}", access="global-admin",
+              evidence=client("dss/plugin.py", "DSSPlugin.get_file", "EV-L05"))
 def get_plugin_file(ctx: RequestContext, plugin_id: str, path: str):
-    ctx.require_admin()
     return Raw(ctx.instance.plugins.read_file(plugin_id, path))
 
 
-@routes.route("POST", "/plugins/{plugin_id}/contents/{path:path}")
+@routes.route("POST", "/plugins/{plugin_id}/contents/{path:path}", access="global-admin",
+              evidence=client("dss/plugin.py", "DSSPlugin.put_file", "EV-L04", "EV-L05"))
 def put_plugin_file(ctx: RequestContext, plugin_id: str, path: str):
-    ctx.require_admin()
     ctx.instance.plugins.write_file(plugin_id, path, ctx.body, ctx.login)
 
 
 # --- emulator extension: git of development plugins ----------------------------------------------------------
-@routes.route("GET", "/plugins/{plugin_id}/git/status")
+@routes.route("GET", "/plugins/{plugin_id}/git/status", access="global-admin",
+              evidence=PLUGIN_GIT)
 def get_plugin_git_status(ctx: RequestContext, plugin_id: str):
-    ctx.require_admin()
     return ctx.instance.plugin_git.status(plugin_id)
 
 
-@routes.route("GET", "/plugins/{plugin_id}/git/remotes/{name}")
+@routes.route("GET", "/plugins/{plugin_id}/git/remotes/{name}", access="global-admin",
+              evidence=PLUGIN_GIT)
 def get_plugin_remote(ctx: RequestContext, plugin_id: str, name: str):
-    ctx.require_admin()
     return ctx.instance.plugin_git.get_remote(plugin_id, name)
 
 
-@routes.route("POST", "/plugins/{plugin_id}/git/remotes/{name}")
+@routes.route("POST", "/plugins/{plugin_id}/git/remotes/{name}", access="global-admin",
+              evidence=PLUGIN_GIT)
 def set_plugin_remote(ctx: RequestContext, plugin_id: str, name: str):
-    ctx.require_admin()
     return ctx.instance.plugin_git.set_remote(plugin_id, name, ctx.json_object().get("url"))
 
 
-@routes.route("DELETE", "/plugins/{plugin_id}/git/remotes/{name}")
+@routes.route("DELETE", "/plugins/{plugin_id}/git/remotes/{name}", access="global-admin",
+              evidence=PLUGIN_GIT)
 def remove_plugin_remote(ctx: RequestContext, plugin_id: str, name: str):
-    ctx.require_admin()
     return ctx.instance.plugin_git.remove_remote(plugin_id, name)
 
 
-@routes.route("POST", "/plugins/{plugin_id}/git/actions/push")
+@routes.route("POST", "/plugins/{plugin_id}/git/actions/push", access="global-admin",
+              evidence=PLUGIN_GIT)
 def push_plugin(ctx: RequestContext, plugin_id: str):
-    ctx.require_admin()
     return ctx.instance.plugin_git.push(plugin_id, ctx.arg("branchName"), ctx.login)

@@ -20,8 +20,8 @@ from .repo import ActionLog, Repo, check_remote_name, redact
 from .safety import require_safe_tree
 
 if TYPE_CHECKING:
-    from ..instance import Instance
     from ..projects.models import Project
+    from .safety import RemotePolicy
 
 
 def _check_ref_name(repo: Repo, kind: str, name: object, namespace: str) -> str:
@@ -36,8 +36,8 @@ def _check_ref_name(repo: Repo, kind: str, name: object, namespace: str) -> str:
 class ProjectGitBackend:
     """Git actions of the instance's projects, plus the armed push rejections (fault injection)."""
 
-    def __init__(self, instance: Instance):
-        self.instance = instance
+    def __init__(self, remote_policy: RemotePolicy):
+        self.remote_policy = remote_policy
         self._faults_lock = threading.Lock()
         self._push_rejections: dict[str, int] = {}
 
@@ -104,7 +104,7 @@ class ProjectGitBackend:
             raise InvalidArgument(f"Invalid remote url: {shown!r}",
                                   f"Invalid remote url: {shown!r} (url must be a git URL or a path)")
         with self._working(project, "admin") as repo:
-            self.instance.remote_policy.check(url, repo.tree)
+            self.remote_policy.check(url, repo.tree)
             repo.git("remote", "set-url" if name in repo.remotes() else "add", name, url)
             return {"name": name, "url": url}
 
@@ -119,7 +119,7 @@ class ProjectGitBackend:
         """``git fetch --all --prune``: updates what status compares with; an unreachable remote is success false."""
         with self._working(project, author) as repo:
             repo.default_remote()
-            self.instance.remote_policy.check_remotes(repo)
+            self.remote_policy.check_remotes(repo)
             log = ActionLog()
             log.success = repo.run(log, "fetch", "--all", "--prune")
             return log.as_dict()
@@ -133,7 +133,7 @@ class ProjectGitBackend:
             branch = self._local_branch(repo, branch_name)
             upstream = repo.upstream(branch)
             remote, target = upstream or (repo.default_remote(), branch)
-            self.instance.remote_policy.check_remotes(repo, [remote])
+            self.remote_policy.check_remotes(repo, [remote])
             log = ActionLog()
             if self._take_push_rejection(project.key):
                 fault = simulate_concurrent_push(repo, remote, target)
@@ -155,7 +155,7 @@ class ProjectGitBackend:
             remote = upstream[0] if upstream else repo.default_remote()
             source = _check_ref_name(repo, "branch", branch_name, "refs/heads/") if branch_name else (
                 upstream[1] if upstream else branch)
-            self.instance.remote_policy.check_remotes(repo, [remote])
+            self.remote_policy.check_remotes(repo, [remote])
             log = ActionLog()
             # fetch, check what came, then rebase onto exactly that commit (``git pull --rebase`` in two steps)
             if not repo.run(log, "fetch", remote, source):
@@ -220,7 +220,7 @@ class ProjectGitBackend:
                     raise NotFound(f"Remote branch not found: {remote}/{short}",
                                    f"Remote branch not found: {remote}/{short} (fetch first to see remote branches)")
                 if body.get("deleteRemotely"):
-                    self.instance.remote_policy.check_remotes(repo, [remote])
+                    self.remote_policy.check_remotes(repo, [remote])
                 if body.get("deleteRemotely") and not repo.run(log, "push", remote, "--delete", short):
                     raise Conflict(f"Could not delete branch {short} on remote {remote}",
                                    f"Could not delete branch {short} on remote {remote}: {log.output}")

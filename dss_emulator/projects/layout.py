@@ -1,7 +1,7 @@
 """What a new DSS project's git repository holds (see shared/dss-project-layout.md)."""
 from __future__ import annotations
 
-import time
+from ..core.clock import now_ms
 
 GITIGNORE = "\n".join([
     ".journal", ".mainlock", ".wlock", ".ts", "git-info.json", ".git", "merge-requests.json",
@@ -15,10 +15,6 @@ OBJECT_DIRS = {"datasets": "datasets", "recipes": "recipes", "scenarios": "scena
 
 CODE_EXTENSIONS = {"python": ".py", "r": ".R", "sql_query": ".sql", "sql_script": ".sql", "shell": ".sh",
                    "sync": ".sync"}
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def tag(login: str) -> dict:

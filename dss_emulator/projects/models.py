@@ -6,18 +6,24 @@ import re
 import shutil
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ..core.exceptions import AlreadyExists, InvalidArgument, NotFound
 from ..core.gitcmd import GitError, git
 from ..core.storage import read_json, write_bytes, write_json
 from . import layout
+from .exceptions import (
+    InvalidObjectName,
+    InvalidProjectKey,
+    ObjectNotFound,
+    ProjectAlreadyExists,
+    ProjectNotFound,
+)
 from .file_shapes import check_file
 
-if TYPE_CHECKING:
-    from ..instance import Instance
-
 PROJECT_KEY_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,99}$")
+DATA_FILE = "data.csv"  # a dataset's rows, in its data dir
+# project state read by several areas (``read_state`` / ``write_state`` names)
+LOCAL_VARIABLES = "local-variables"
+LAST_BUILDS = "last-builds"  # {dataset: {jobId, buildStartTime, ...}}: written by jobs, read by dataset info
 OBJECT_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$")
 
 
@@ -33,8 +39,7 @@ def write_file(path: Path, content: str | bytes | dict | list) -> None:
 
 def check_object_name(kind: str, name: str) -> None:
     if not isinstance(name, str) or not OBJECT_NAME_RE.match(name):
-        raise InvalidArgument(f"Invalid {kind} name: {name!r}",
-                              f"A {kind} name uses letters, digits, '_', '-' and '.' only, got {name!r}")
+        raise InvalidObjectName(kind, name)
 
 
 class Project:
@@ -141,9 +146,7 @@ class Project:
     def get_object(self, kind: str, name: str) -> dict:
         data = self.read(f"{layout.OBJECT_DIRS[kind]}/{name}.json") if OBJECT_NAME_RE.match(name) else None
         if data is None:
-            singular = kind.rstrip("s")
-            raise NotFound(f"{singular.capitalize()} not found: {self.key}.{name}",
-                           f"{singular} {name} does not exist in project {self.key}")
+            raise ObjectNotFound(self.key, kind, name)
         return data
 
     def objects(self, kind: str) -> list[tuple[str, dict]]:
@@ -153,6 +156,10 @@ class Project:
     def dataset_data_dir(self, dataset: str) -> Path:
         """Where a dataset's data lives (outside git, as in DSS's managed datasets and uploads)."""
         return self.state_dir / "datasets" / dataset
+
+    def dataset_data_file(self, dataset: str) -> Path:
+        """The file holding a dataset's rows (CSV with a header line)."""
+        return self.dataset_data_dir(dataset) / DATA_FILE
 
     def read_state(self, name: str, default=None):
         return read_json(self.state_dir / f"{name}.json", default)
@@ -189,10 +196,11 @@ class Project:
 class ProjectsBackend:
     """All projects of an instance, found on disk under ``<instance>/projects``."""
 
-    def __init__(self, instance: Instance):
-        self.instance = instance
-        self.trees = instance.root / "projects"
-        self.states = instance.root / "project-state"
+    def __init__(self, root: Path):
+        """``root``: the instance's data directory (projects, their state and a git template live under it)."""
+        self.root = root
+        self.trees = root / "projects"
+        self.states = root / "project-state"
         self.trees.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._creating: set[str] = set()
@@ -212,7 +220,7 @@ class ProjectsBackend:
     def get(self, key: str) -> Project:
         project = self._projects.get(key)
         if project is None:
-            raise NotFound(f"Project not found: {key}", f"Project {key} does not exist")
+            raise ProjectNotFound(key)
         return project
 
     def exists(self, key: str) -> bool:
@@ -220,11 +228,9 @@ class ProjectsBackend:
 
     def check_new_key(self, key: object) -> str:
         if not isinstance(key, str) or not PROJECT_KEY_RE.match(key):
-            raise InvalidArgument(
-                f"Invalid project key: {key!r}",
-                f"projectKey must start with an uppercase letter and contain only A-Z, 0-9 and _, got {key!r}")
+            raise InvalidProjectKey(key)
         if key in self._projects or key in self._creating:
-            raise AlreadyExists(f"Project {key} already exists", f"A project with key {key} already exists")
+            raise ProjectAlreadyExists(key)
         return key
 
     def create(self, key: str, params: dict, files: dict[str, str | bytes | dict] | None = None,
@@ -264,7 +270,7 @@ class ProjectsBackend:
     def _empty_repo(self) -> Path:
         """A freshly initialised ``.git`` (branch master) to copy: faster than running ``git init`` per project."""
         with self._lock:
-            template = self.instance.root / "empty-repo"
+            template = self.root / "empty-repo"
             if not (template / ".git" / "HEAD").is_file():
                 shutil.rmtree(template, ignore_errors=True)
                 template.mkdir(parents=True)

@@ -4,14 +4,17 @@ from __future__ import annotations
 import json
 
 from ..core.context import RequestContext
+from ..core.evidence import client
 from ..core.exceptions import InvalidArgument
 from ..core.routing import Raw, RouteTable
 from . import file_shapes, layout
+from .models import LOCAL_VARIABLES
 
 routes = RouteTable()
 
 
-@routes.route("GET", "/projects")
+@routes.route("GET", "/projects", access="any-key",
+              evidence=client("dssclient.py", "DSSClient.list_projects", "EV-P04"))
 def list_projects(ctx: RequestContext):
     """The projects the key can read; items are pre-serialised per project so 5,000 projects list fast."""
     backend = ctx.instance.projects
@@ -27,9 +30,9 @@ def list_projects(ctx: RequestContext):
     return Raw(("[" + ",".join(items) + "]").encode(), "application/json")
 
 
-@routes.route("POST", "/projects")
+@routes.route("POST", "/projects", access="global-admin",
+              evidence=client("dssclient.py", "DSSClient.create_project", "EV-P01", "EV-P06"))
 def create_project(ctx: RequestContext):
-    ctx.require_admin()
     body = ctx.json_object(file_shapes.NEW_PROJECT)
     key = ctx.instance.projects.check_new_key(body.get("projectKey"))
     name = body.get("name")
@@ -48,25 +51,24 @@ def create_project(ctx: RequestContext):
     return {"projectKey": key}
 
 
-@routes.route("GET", "/projects/{pk}")
+@routes.route("GET", "/projects/{pk}", access="read",
+              evidence=client("dss/project.py", "DSSProject.get_summary", "EV-P04"))
 def get_summary(ctx: RequestContext, pk: str):
-    ctx.require_project(pk)
     project = ctx.instance.projects.get(pk)
     item = project.list_item()
     item.update(ctx.instance.project_list_extras(project))
     return item
 
 
-@routes.route("DELETE", "/projects/{pk}")
+@routes.route("DELETE", "/projects/{pk}", access="admin", evidence=client("dss/project.py", "DSSProject.delete"))
 def delete_project(ctx: RequestContext, pk: str):
-    ctx.require_project(pk, "admin")
     ctx.instance.projects.delete(pk)
     return {}
 
 
-@routes.route("GET", "/projects/{pk}/metadata")
+@routes.route("GET", "/projects/{pk}/metadata", access="read",
+              evidence=client("dss/project.py", "DSSProject.get_metadata"))
 def get_metadata(ctx: RequestContext, pk: str):
-    ctx.require_project(pk)
     p = ctx.instance.projects.get(pk).params
     return {
         "label": p.get("name", pk),
@@ -78,9 +80,9 @@ def get_metadata(ctx: RequestContext, pk: str):
     }
 
 
-@routes.route("PUT", "/projects/{pk}/metadata")
+@routes.route("PUT", "/projects/{pk}/metadata", access="write",
+              evidence=client("dss/project.py", "DSSProject.set_metadata"))
 def set_metadata(ctx: RequestContext, pk: str):
-    ctx.require_project(pk, "write")
     body = ctx.json_object(file_shapes.METADATA)
     project = ctx.instance.projects.get(pk)
     params = dict(project.params)
@@ -100,15 +102,15 @@ def _settings_view(params: dict) -> dict:
             "owner": params.get("owner")}
 
 
-@routes.route("GET", "/projects/{pk}/settings")
+@routes.route("GET", "/projects/{pk}/settings", access="read",
+              evidence=client("dss/project.py", "DSSProject.get_settings", "EV-P01"))
 def get_settings(ctx: RequestContext, pk: str):
-    ctx.require_project(pk)
     return _settings_view(ctx.instance.projects.get(pk).params)
 
 
-@routes.route("PUT", "/projects/{pk}/settings")
+@routes.route("PUT", "/projects/{pk}/settings", access="write",
+              evidence=client("dss/project.py", "DSSProjectSettings.save", "EV-P01"))
 def save_settings(ctx: RequestContext, pk: str):
-    ctx.require_project(pk, "write")
     body = ctx.json_object(file_shapes.PROJECT_SETTINGS)
     project = ctx.instance.projects.get(pk)
     params = dict(project.params)
@@ -121,31 +123,29 @@ def save_settings(ctx: RequestContext, pk: str):
     project.write("params.json", params, f"Updated settings of project {pk}")
 
 
-@routes.route("GET", "/projects/{pk}/tags")
+@routes.route("GET", "/projects/{pk}/tags", access="read", evidence=client("dss/project.py", "DSSProject.get_tags"))
 def get_tags(ctx: RequestContext, pk: str):
-    ctx.require_project(pk)
     return {"tags": {t: {} for t in ctx.instance.projects.get(pk).params.get("tags", [])}}
 
 
-@routes.route("PUT", "/projects/{pk}/tags")
+@routes.route("PUT", "/projects/{pk}/tags", access="write", evidence=client("dss/project.py", "DSSProject.set_tags"))
 def set_tags(ctx: RequestContext, pk: str):
-    ctx.require_project(pk, "write")
     body = ctx.json_object(file_shapes.PROJECT_TAGS)
     project = ctx.instance.projects.get(pk)
     params = dict(project.params, tags=sorted((body.get("tags") or {}).keys()))
     project.write("params.json", params, f"Updated tags of project {pk}")
 
 
-@routes.route("GET", "/projects/{pk}/permissions")
+@routes.route("GET", "/projects/{pk}/permissions", access="read",
+              evidence=client("dss/project.py", "DSSProject.get_permissions"))
 def get_permissions(ctx: RequestContext, pk: str):
-    ctx.require_project(pk)
     p = ctx.instance.projects.get(pk).params
     return {"owner": p.get("owner"), "permissions": p.get("permissions", [])}
 
 
-@routes.route("PUT", "/projects/{pk}/permissions")
+@routes.route("PUT", "/projects/{pk}/permissions", access="admin",
+              evidence=client("dss/project.py", "DSSProject.set_permissions"))
 def set_permissions(ctx: RequestContext, pk: str):
-    ctx.require_project(pk, "admin")
     body = ctx.json_object()
     project = ctx.instance.projects.get(pk)
     params = dict(project.params, permissions=body.get("permissions", []), owner=body.get("owner") or
@@ -153,20 +153,20 @@ def set_permissions(ctx: RequestContext, pk: str):
     project.write("params.json", params, f"Updated permissions of project {pk}")
 
 
-@routes.route("GET", "/projects/{pk}/variables")
+@routes.route("GET", "/projects/{pk}/variables", access="read",
+              evidence=client("dss/project.py", "DSSProject.get_variables"))
 def get_variables(ctx: RequestContext, pk: str):
-    ctx.require_project(pk)
     project = ctx.instance.projects.get(pk)
-    return {"standard": project.read("variables.json") or {}, "local": project.read_state("local-variables", {})}
+    return {"standard": project.read("variables.json") or {}, "local": project.read_state(LOCAL_VARIABLES, {})}
 
 
-@routes.route("PUT", "/projects/{pk}/variables")
+@routes.route("PUT", "/projects/{pk}/variables", access="write",
+              evidence=client("dss/project.py", "DSSProject.set_variables"))
 def set_variables(ctx: RequestContext, pk: str):
-    ctx.require_project(pk, "write")
     body = ctx.json_object()
     for part in ("standard", "local"):
         if not isinstance(body.get(part), dict):
             raise InvalidArgument(f"Invalid variables: {part} must be an object", f"got {body.get(part)!r}")
     project = ctx.instance.projects.get(pk)
-    project.write_state("local-variables", body["local"])
+    project.write_state(LOCAL_VARIABLES, body["local"])
     project.write("variables.json", body["standard"], f"Updated variables of project {pk}")

@@ -1,6 +1,6 @@
 """Scenario runs backend: trigger fires, runs in background threads, their history, abort and test results.
 
-Scenario definitions are files owned by the objects area; this backend only reads them when a run starts.
+Definitions are in :mod:`.definitions` (files of the project); this backend reads them when a run starts.
 """
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ..core.exceptions import DSSError, InvalidArgument, NotFound
-from ..jobs.job import now_ms
-from ..projects.models import Project
+from ..core.clock import now_ms
+from ..core.exceptions import DSSError, InvalidArgument
+from ..jobs.models import JobsBackend
+from ..projects.models import Project, ProjectsBackend
 from . import steps
+from .exceptions import InvalidDate, ScenarioRunNotFound, TriggerFireNotFound
 from .run import ScenarioRun, StepRun, TriggerFire, is_test, worst
 
 if TYPE_CHECKING:
@@ -28,32 +30,54 @@ def _date_arg(name: str, value: str | None) -> str | None:
     try:
         return datetime.strptime(value, "%Y-%m-%d").strftime("%Y-%m-%d")
     except ValueError:
-        raise InvalidArgument(f"Invalid {name}: {value!r}",
-                              f"{name} must be a date YYYY-MM-DD, got {value!r}") from None
+        raise InvalidDate(name, value) from None
 
 
 class ScenarioRunsBackend:
     """The scenario runs of one instance, kept in memory (a run belongs to one incarnation of its project)."""
 
-    def __init__(self, instance: Instance):
-        self.instance = instance
+    def __init__(self, node: Instance):
+        self._node = node  # read only through the named collaborators below
         self._lock = threading.Lock()
         self._fires: dict[str, TriggerFire] = {}
         self._runs: list[ScenarioRun] = []
 
+    # --- collaborators -----------------------------------------------------------------------------------
+    @property
+    def projects(self) -> ProjectsBackend:
+        """The node's current projects (a reset replaces them)."""
+        return self._node.projects
+
+    @property
+    def jobs(self) -> JobsBackend:
+        """The node's jobs: build steps start and abort jobs there."""
+        return self._node.jobs
+
+    def _active_bundle(self, project: Project) -> str | None:
+        """The bundle active in ``project`` on an automation node (test runs are recorded per bundle)."""
+        return (self._node.project_list_extras(project).get("activeBundleState") or {}).get("bundleId")
+
+    def _record_error(self, where: str, exc: BaseException) -> None:
+        """Keep an emulator bug for the test that caused it."""
+        self._node.record_error(where, exc)
+
+    def _retired(self) -> bool:
+        """Whether a reset of the node has replaced this backend."""
+        return self._node.scenario_runs is not self
+
     # --- lookups -----------------------------------------------------------------------------------------
     def _current(self, project: Project) -> bool:
-        projects = self.instance.projects
-        return self.instance.scenario_runs is self and projects.exists(project.key) and \
+        projects = self.projects
+        return not self._retired() and projects.exists(project.key) and \
             projects.get(project.key) is project
 
     def _scenario(self, pk: str, sid: str) -> tuple[Project, dict]:
-        project = self.instance.projects.get(pk)
+        project = self.projects.get(pk)
         return project, project.get_object("scenarios", sid)
 
     def runs(self, pk: str, sid: str | None = None) -> list[ScenarioRun]:
         """Runs of a scenario (or of every scenario of the project), newest first."""
-        project = self.instance.projects.get(pk)
+        project = self.projects.get(pk)
         with self._lock:
             runs = [r for r in self._runs if r.project is project and (sid is None or r.scenario_id == sid)]
         return sorted(runs, key=lambda r: (r.start, r.id), reverse=True)
@@ -67,14 +91,13 @@ class ScenarioRunsBackend:
         for run in self.runs(pk, sid):
             if run.id == run_id:
                 return run
-        raise NotFound(f"Scenario run not found: {pk}.{sid} {run_id}", f"Scenario {sid} has no run {run_id}")
+        raise ScenarioRunNotFound(pk, sid, run_id)
 
     def fire(self, pk: str, sid: str, trigger_id: str, fire_id: str | None) -> TriggerFire:
         fire = self._fires.get(fire_id or "")
         if fire is None or trigger_id != "manual" or fire.scenario_id != sid or fire.project.key != pk \
                 or not self._current(fire.project):
-            raise NotFound(f"Trigger fire not found: {pk}.{sid} {trigger_id}/{fire_id}",
-                           f"No fire of trigger {trigger_id} with run id {fire_id} for scenario {sid}")
+            raise TriggerFireNotFound(pk, sid, trigger_id, fire_id)
         return fire
 
     def last_runs(self, pk: str, sid: str, limit: int, only_finished: bool) -> list[ScenarioRun]:
@@ -100,7 +123,7 @@ class ScenarioRunsBackend:
 
     def last_test_runs(self, pk: str, bundle_id: str | None = None) -> list[ScenarioRun]:
         """The last finished run of each test scenario (runs made while ``bundle_id`` was active, if given)."""
-        project = self.instance.projects.get(pk)
+        project = self.projects.get(pk)
         result = []
         for sid, definition in project.objects("scenarios"):
             if not is_test(sid, definition):
@@ -117,7 +140,7 @@ class ScenarioRunsBackend:
         project, definition = self._scenario(pk, sid)
         if not isinstance(params, dict):
             raise InvalidArgument(f"Invalid scenario run params: expected an object, got {params!r}")
-        bundle_id = (self.instance.project_list_extras(project).get("activeBundleState") or {}).get("bundleId")
+        bundle_id = self._active_bundle(project)
         with self._lock:
             busy = any(r.project is project and r.scenario_id == sid and r.outcome is None for r in self._runs)
             fire = TriggerFire(uuid.uuid4().hex[:16], project, sid, params, initiator, cancelled=busy)
@@ -149,7 +172,7 @@ class ScenarioRunsBackend:
         run.execution.cancel()
         if run.job is not None and not run.job.terminal:
             try:
-                self.instance.jobs.abort(pk, run.job.id)
+                self.jobs.abort(pk, run.job.id)
             except DSSError:  # the job's project is gone: the run ends anyway
                 pass
 
@@ -162,7 +185,7 @@ class ScenarioRunsBackend:
             run.finish("FAILED", exc.detailed_message)
         except Exception as exc:  # a deleted project mid-run is expected; anything else is an emulator bug
             if self._current(run.project):
-                self.instance.record_error(f"scenario run {run.scenario_id}/{run.id}", exc)
+                self._record_error(f"scenario run {run.scenario_id}/{run.id}", exc)
             run.log(f"Internal error: {exc}", "ERROR")
             run.finish("FAILED", f"Internal emulator error: {exc}")
 
@@ -193,7 +216,7 @@ class ScenarioRunsBackend:
                 continue
             run.steps.append(step_run)
             run.log(f"Run step {step.get('id')} ({step.get('type')}): {step.get('name', '')}", step=step_run)
-            steps.run_step(self.instance, run, step_run, script)
+            steps.run_step(self.jobs, run, step_run, script)
             run.log(f"Step {step.get('id')} finished with outcome {step_run.outcome}", step=step_run)
         outcome = "ABORTED" if run.aborted else worst(s.outcome for s in run.steps)
         error = next((s.error for s in run.steps if s.outcome == outcome and s.error), None)

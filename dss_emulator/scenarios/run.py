@@ -5,7 +5,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from ..jobs.job import log_line, now_ms
+from ..core.clock import now_ms
+from ..jobs.job import log_line
 from ..jobs.runner import Execution
 from ..projects.models import Project
 

@@ -8,7 +8,7 @@ from ..jobs import runner
 from .run import ScenarioRun, StepRun, thrown
 
 if TYPE_CHECKING:
-    from ..instance import Instance
+    from ..jobs.models import JobsBackend
 
 JOB_OUTCOMES = {"DONE": "SUCCESS", "FAILED": "FAILED", "ABORTED": "ABORTED"}
 DEFAULT_RUN_STATUSES = ("SUCCESS", "WARNING")
@@ -27,14 +27,14 @@ def should_run(step: dict, status: str) -> bool:
                      f"knows RUN_IF_STATUS_MATCH, RUN_ALWAYS and DISABLED)")
 
 
-def run_step(instance: Instance, run: ScenarioRun, step_run: StepRun, script: str | None = None) -> None:
+def run_step(jobs: JobsBackend, run: ScenarioRun, step_run: StepRun, script: str | None = None) -> None:
     """Run one step to its end; ``script`` is the code of a custom_python scenario's single step."""
     kind = step_run.step.get("type")
     params = step_run.step.get("params") or {}
     if kind == "build_flowitem":
-        _build(instance, run, step_run, params)
+        _build(jobs, run, step_run, params)
     elif kind == "custom_python":
-        _python(instance, run, step_run, script if script is not None else params.get("script"))
+        _python(jobs, run, step_run, script if script is not None else params.get("script"))
     else:
         step_run.finish("FAILED", f"Step type {kind!r} is not supported by the DSS emulator (build_flowitem and "
                                   f"custom_python steps run)")
@@ -56,9 +56,9 @@ def _build_definition(params: dict) -> dict:
             "autoUpdateSchemaBeforeEachRecipeRun": False}
 
 
-def _build(instance: Instance, run: ScenarioRun, step_run: StepRun, params: dict) -> None:
+def _build(jobs: JobsBackend, run: ScenarioRun, step_run: StepRun, params: dict) -> None:
     try:
-        job = instance.jobs.start(run.project.key, _build_definition(params), run.fire.initiator,
+        job = jobs.start(run.project.key, _build_definition(params), run.fire.initiator,
                                   scenario=(run.scenario_id, run.id))
     except (ValueError, DSSError) as exc:
         message = exc.detailed_message if isinstance(exc, DSSError) else str(exc)
@@ -68,7 +68,7 @@ def _build(instance: Instance, run: ScenarioRun, step_run: StepRun, params: dict
     run.job = job
     run.log(f"Started job {job.id} ({job.definition['type']})", step=step_run)
     if run.aborted:  # abort() came while the job was being started
-        instance.jobs.abort(run.project.key, job.id)
+        jobs.abort(run.project.key, job.id)
     job.finished.wait()
     outcome = JOB_OUTCOMES[job.state]
     item = {"type": "JOB_EXECUTED", "jobId": job.id, "jobType": job.definition["type"], "outcome": outcome,
@@ -84,7 +84,7 @@ def _build(instance: Instance, run: ScenarioRun, step_run: StepRun, params: dict
         step_run.finish(outcome, f"Job {job.id} {job.state.lower()}: {job.failure}")
 
 
-def _python(instance: Instance, run: ScenarioRun, step_run: StepRun, script: object) -> None:
+def _python(jobs: JobsBackend, run: ScenarioRun, step_run: StepRun, script: object) -> None:
     if not isinstance(script, str):
         step_run.finish("FAILED", f"Invalid params.script of step {step_run.step.get('id')!r}: expected Python "
                                   f"code, got {script!r}")
@@ -92,11 +92,11 @@ def _python(instance: Instance, run: ScenarioRun, step_run: StepRun, script: obj
     run.execution = runner.Execution()
     if run.aborted:
         run.execution.cancel()
-    projects = instance.projects
+    projects = jobs.projects
     result = runner.run_python(
         run.project, script, name=str(step_run.step.get("id") or "step"), execution=run.execution,
         log=lambda line: run.raw_log(line, step_run),
-        timeout=instance.jobs.timeout, trigger_params=run.fire.params, author=run.fire.initiator,
+        timeout=jobs.timeout, trigger_params=run.fire.params, author=run.fire.initiator,
         may_install=lambda: projects.exists(run.project.key) and projects.get(run.project.key) is run.project)
     if result.error:
         run.log(f"Step failed: {result.error}", "ERROR", step_run)

@@ -1,10 +1,14 @@
 """`make demo` end to end: the offline GitOps loop runs and tells the truth about what happened."""
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+from dss_emulator.coverage import invented_among
+
 ROOT = Path(__file__).resolve().parents[2]
+DSS = "/dip/publicapi"
 
 
 def test_demo_promotes_the_tested_bundle_and_stops_a_breaking_change():
@@ -29,6 +33,11 @@ def test_demo_promotes_the_tested_bundle_and_stops_a_breaking_change():
                      r"green pull-request check\): [\d.]+ s offline \(goal < 60 s\)", out, re.MULTILINE)
     for key in ("dev-admin-key-demo", "staging-admin-key-demo", "prod-admin-key-demo"):
         assert key not in out + result.stderr
+    served = {tuple(route) for route in json.loads((ROOT / ".demo" / "served-routes.json").read_text())}
+    assert {("GET", DSS + "/projects"),  # the program's discovery
+            ("POST", DSS + "/projects/{pk}/git/actions/push"),  # onboarding
+            ("POST", DSS + "/project-deployer/deployments/{dep_id}/actions/update")} <= served  # the deploy script
+    assert invented_among(served) == []  # nothing the demo shows rests on a route the emulator invented
     # It ends with the fleet table: CHURN unhealthy (its tests failed on staging's broken bundle) and waiting for
     # its merge, prod healthy on the tested bundle; the other projects have no deployment yet.
     fleet = out[out.index("=== 5. The fleet at a glance"):]

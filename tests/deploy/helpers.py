@@ -10,6 +10,7 @@ from pathlib import Path
 from dss_deploy.cli import ExitStatus, main
 
 from components.workflow_files import WorkflowContext, project_workflow_files, starter_tests_py
+from dss_emulator.coverage import invented_among
 
 from ..emulator.git_helpers import GIT_ENV  # noqa: F401 (re-exported to the deploy tests)
 from ..emulator.git_helpers import run_git as git
@@ -44,6 +45,8 @@ class World:
     keys: dict[str, str]
     runs: int = 0
     outputs: list[str] = field(default_factory=list)
+    served: set[tuple[str, str]] = field(default_factory=set)
+    """The DSS routes the script's runs called (``(method, route path)``)."""
 
     # --- DSS side -------------------------------------------------------------------------------------------
     @property
@@ -132,9 +135,15 @@ class World:
         return self.tmp / f"junit-{self.runs}.xml"
 
     def run(self, capsys, mode: str, stage: str, commit: str, *extra: str, env: dict | None = None) -> int:
-        """Run the script (checking out ``commit`` first); its output is appended to ``outputs``."""
+        """Run the script (checking out ``commit`` first); its output is appended to ``outputs``.
+
+        Fails when the script called a DSS route the emulator marks invented (see ``dss_emulator/COVERAGE.md``).
+        """
         self.check_out(commit)
-        status = main(self.argv(mode, stage, commit, *extra), env or self.environ(stage))
+        with self.dss.recording() as served:
+            status = main(self.argv(mode, stage, commit, *extra), env or self.environ(stage))
+        self.served |= served
+        assert invented_among(served) == [], "the deploy script called routes the emulator invented"
         out = capsys.readouterr()
         self.outputs.append(out.out + out.err)
         return status

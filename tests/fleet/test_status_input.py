@@ -125,3 +125,11 @@ def test_one_unreadable_project_does_not_stop_the_report(seeded, capsys):
     assert len(unreadable) == 1 and unreadable[0].startswith("git status: ") and "git index locked" in unreadable[0]
     assert not any(f["code"] == "unreadable" for p in ("SALES_FORECAST", "FINANCE_REPORTS")
                    for f in projects[p]["flags"])
+
+
+def test_a_key_scoped_to_some_projects_reports_those(seeded, capsys):
+    dss, _ = seeded
+    scoped = dss.create_api_key("design", label="fleet-churn", projects={"CHURN": "read"})
+    code, out = run(dss, scoped, capsys, "--json")
+    assert code == 0, out
+    assert [p["key"] for p in json.loads(out)["projects"]] == ["CHURN"]

@@ -10,7 +10,7 @@ import pytest
 
 from components import removal
 from components.deletion_guard import DeletionRefused
-from components.discovery import DiscoveryError
+from components.discovery import ABSENT, DiscoveryError
 
 from .program_helpers import plan_cli, run, secret_environment, settings
 
@@ -98,10 +98,19 @@ def test_a_project_excluded_by_the_filters_is_pending_too_and_comes_back(dss):
     previous = run(settings(dss, pluginRepositories="false"), now=T0)
     excluded = run(settings(dss, pluginRepositories="false", excludeProjects='["GAMMA"]'), previous, now=T0)
     assert excluded.outputs["pendingRemoval"]["projects"]["GAMMA"]["reason"] == (
-        "excluded by the configuration (filters, folder or pluginRepositories)")
+        "excluded by the configuration (filters or folder)")
     back = run(settings(dss, pluginRepositories="false"), excluded, now=T0 + timedelta(days=3))
     assert back.outputs["pendingRemoval"]["projects"] == {}
     assert _repositories(back) == ["dss-alpha", "dss-beta", "dss-gamma"]
+
+
+def test_turning_plugin_repositories_off_makes_them_pending_first(dss):
+    dss.control("design", "POST", "seed", {"sample": True})
+    previous = run(settings(dss), now=T0)
+    off = run(settings(dss, pluginRepositories="false"), previous, now=T0)
+    assert _repositories(off) == _repositories(previous)
+    assert off.outputs["pendingRemoval"]["plugins"]["dss-custom-connectors"]["reason"] == (
+        "no longer looked for (pluginRepositories is false)")
 
 
 def test_deletions_in_successive_runs_do_not_add_up_to_a_drop(dss):
@@ -143,7 +152,7 @@ def test_a_malformed_pending_output_is_refused():
     with pytest.raises(DeletionRefused, match="previous stack output 'pendingRemoval' is not a map"):
         removal.decide({"projects": {"A": {"repository": "dss-a"}}, "pendingRemoval": {"projects": {"A": "x"}}},
                        {"projects": set(), "plugins": set()}, {"projects": set(), "plugins": set()},
-                       removal.RemovalPolicy(0, 0, 100), T0, lambda _key: removal.ABSENT)
+                       removal.RemovalPolicy(0, 0, 100), T0, lambda _key: ABSENT)
 
 
 def test_the_plan_lists_pending_removals_and_removes_nothing(dss, tmp_path):

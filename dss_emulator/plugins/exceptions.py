@@ -1,0 +1,31 @@
+"""Errors of the plugins area: each class carries its DSS-shaped message."""
+from __future__ import annotations
+
+from ..core.exceptions import AlreadyExists, InvalidInput, NotFound
+
+
+class PluginNotFound(NotFound):
+    def __init__(self, plugin_id: str):
+        super().__init__(f"Plugin not found: {plugin_id}", f"No plugin {plugin_id} is installed on this node")
+
+
+class PluginAlreadyExists(AlreadyExists):
+    def __init__(self, plugin_id: str):
+        super().__init__(f"Plugin {plugin_id} already exists")
+
+
+class NotADevPlugin(InvalidInput):
+    def __init__(self, plugin_id: str):
+        super().__init__(f"Plugin {plugin_id} is not a development plugin",
+                         f"plugin {plugin_id} is installed, only development plugins can be edited")
+
+
+class InvalidPluginFilePath(InvalidInput):
+    def __init__(self, rel: str):
+        super().__init__(f"Invalid plugin file path: {rel!r}",
+                         "a path relative to the plugin root, without '..' and outside .git, is needed")
+
+
+class PluginFileNotFound(NotFound):
+    def __init__(self, plugin_id: str, rel: str):
+        super().__init__(f"Plugin file not found: {plugin_id}/{rel}", f"plugin {plugin_id} has no file {rel}")
