@@ -5,10 +5,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench clean
 
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+$(STAMP): requirements.txt requirements-emulator.txt requirements-dev.txt constraints.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip install -q -r requirements.txt -r requirements-emulator.txt -r requirements-dev.txt -c constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -21,10 +21,10 @@ test: lint
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	$(PY) bench/emulator.py
-	$(PY) bench/deploy.py
-	$(PY) bench/program.py
-	$(PY) bench/fleet.py
+	$(PY) -m bench.emulator
+	$(PY) -m bench.deploy
+	$(PY) -m bench.program
+	PYTHONPATH=deploy $(PY) -m bench.fleet
 
 clean:
 	rm -rf $(VENV) .dss-emulator .demo

@@ -1,7 +1,7 @@
 """Composition root: read and validate the configuration once, then let the program declare the repositories.
 
 Everything happens in components/: settings (config → validated Settings), discovery, naming, deletion guard,
-ProjectRepository / PluginRepository, the DSS onboarding resource. Offline view: `python -m components.plan --help`.
+ProjectRepository / PluginRepository, the DSS onboarding resource. Offline view: `python -m gitops_plan --help`.
 """
 import functools
 

@@ -6,7 +6,7 @@ preload, activate over HTTP), the update's own duration on the server, a direct 
 and the client's polling latency: from the moment the update future finished (the update's endTimestamp) to the
 moment wait_for_result returned (dataikuapi polls with a 200 ms backoff growing ×1.1).
 
-Run: ``.venv/bin/python bench/deploy.py [--recipes 50] [--rounds 5]``
+Run: ``.venv/bin/python -m bench.deploy [--recipes 50] [--rounds 5]`` from the repository root
 """
 from __future__ import annotations
 
@@ -16,14 +16,11 @@ import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from dss_emulator.config import parse_config  # noqa: E402
-from dss_emulator.pytest_plugin import DEFAULT_CLUSTER  # noqa: E402
-from dss_emulator.server import EmulatorServer  # noqa: E402
-from dss_emulator.testing import EmulatorHandle  # noqa: E402
+from dss_emulator.config import parse_config
+from dss_emulator.pytest_plugin import DEFAULT_CLUSTER
+from dss_emulator.server import EmulatorServer
+from dss_emulator.testing import EmulatorHandle
 
 KEY = "BENCH"
 

@@ -8,27 +8,23 @@ measures what discovery and the deploy script lean on:
 * ``get_project(k).get_metadata()`` requests/s under ``--threads`` concurrent clients, against ``/instance-info``
   (no project work at all) measured the same way in the same run, as a ratio.
 
-Run: ``python bench/emulator.py [--synthetic 5000] [--threads 8] [--seconds 3]``.
+Run: ``python -m bench.emulator [--synthetic 5000] [--threads 8] [--seconds 3]`` from the repository root.
 """
 from __future__ import annotations
 
 import argparse
 import itertools
 import statistics
-import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from dataikuapi import DSSClient
 
-from dataikuapi import DSSClient  # noqa: E402
-
-from dss_emulator.config import parse_config  # noqa: E402
-from dss_emulator.seeding import seed_instance  # noqa: E402
-from dss_emulator.server import EmulatorServer  # noqa: E402
+from dss_emulator.config import parse_config
+from dss_emulator.seeding import seed_instance
+from dss_emulator.server import EmulatorServer
 
 ADMIN_KEY = "bench-admin-key"
 LIST_GOAL_S = 0.2

@@ -6,28 +6,24 @@ through ``dataikuapi`` (export, publish, deployment, update), then reads the fle
 prints how many requests it sent — split into the flat part, the per-project part and the per-deployment part —
 and how long it took with 1 and with ``--workers`` threads. Nothing is asserted.
 
-Run: ``python bench/fleet.py [--synthetic 1000] [--deployed 20] [--workers 8]``.
+Run: ``PYTHONPATH=deploy python -m bench.fleet [--synthetic 1000] [--deployed 20] [--workers 8]`` from the
+repository root (``dss_deploy`` lives in ``deploy/``, as for the composite action).
 """
 from __future__ import annotations
 
 import argparse
 import collections
-import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "deploy")]
+from dataikuapi import DSSClient
+from dss_deploy.fleet import render_html, render_table
+from dss_deploy.fleet.collect import collect
 
-from dataikuapi import DSSClient  # noqa: E402
-from dss_deploy.fleet import render_html, render_table  # noqa: E402
-from dss_deploy.fleet.collect import collect  # noqa: E402
-
-from dss_emulator.config import parse_config  # noqa: E402
-from dss_emulator.seeding import seed_instance  # noqa: E402
-from dss_emulator.server import EmulatorServer  # noqa: E402
+from dss_emulator.config import parse_config
+from dss_emulator.seeding import seed_instance
+from dss_emulator.server import EmulatorServer
 
 INFRAS = {"staging": "staging", "prod": "prod"}
 

@@ -9,7 +9,7 @@ under mocks) and its longest run (write delay + reads at 0.3 s each, the model o
 Each timing runs in a fresh interpreter against the same emulator (the Pulumi SDK slows down as one process
 accumulates runs, which would favour whichever side runs first). Nothing reaches GitHub; no Pulumi CLI is used.
 
-    .venv/bin/python bench/program.py [--projects N] [--repeat R]
+    .venv/bin/python -m bench.program [--projects N] [--repeat R]    # from the repository root
 """
 from __future__ import annotations
 
@@ -28,20 +28,20 @@ import pulumi
 import pulumi_github as github
 from dataikuapi import DSSClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from components.discovery import DssProject, ProjectFilter, discover
+from components.github_requests import Cost
+from components.program import design_client, environment_specs, run_program, shared_variables
+from components.settings import Settings, config_schema, parse_settings
+from components.workflow_files import PR_STATUS_CHECK, WorkflowContext, project_workflow_files, starter_tests_py
+from dss_emulator.config import parse_config
+from dss_emulator.pytest_plugin import DEFAULT_CLUSTER
+from dss_emulator.server import EmulatorServer
+from dss_emulator.testing import EmulatorHandle
+from gitops_plan.mocks import MockRun, run_mocked
+from gitops_plan.observe import record_requests
+from gitops_plan.plan import budget_line, to_document
 
-from components.discovery import DssProject, ProjectFilter, discover, record_requests  # noqa: E402
-from components.github_requests import Cost  # noqa: E402
-from components.mocks import MockRun, run_mocked  # noqa: E402
-from components.plan import budget_line, to_document  # noqa: E402
-from components.program import design_client, environment_specs, run_program, shared_variables  # noqa: E402
-from components.settings import Settings, config_schema, parse_settings  # noqa: E402
-from components.workflow_files import PR_STATUS_CHECK, WorkflowContext, project_workflow_files, starter_tests_py  # noqa: E402
-from dss_emulator.config import parse_config  # noqa: E402
-from dss_emulator.pytest_plugin import DEFAULT_CLUSTER  # noqa: E402
-from dss_emulator.server import EmulatorServer  # noqa: E402
-from dss_emulator.testing import EmulatorHandle  # noqa: E402
-
+ROOT = Path(__file__).resolve().parents[1]
 GOAL_REQUESTS, GOAL_RATIO, GOAL_PER_PROJECT = 3, 1.15, 14
 
 
@@ -179,8 +179,8 @@ class _RemoteCluster(EmulatorHandle):
 def _measure_in_subprocess(side: str, dss: EmulatorHandle) -> dict:
     names = ("design", "staging", "prod")
     cluster = {"urls": {n: dss.url(n) for n in names}, "keys": {n: dss.admin_key(n) for n in names}}
-    proc = subprocess.run([sys.executable, __file__, "--measure", side], input=json.dumps(cluster), text=True,
-                          capture_output=True, check=False)
+    proc = subprocess.run([sys.executable, "-m", "bench.program", "--measure", side], input=json.dumps(cluster),
+                          text=True, capture_output=True, check=False, cwd=ROOT)
     if proc.returncode != 0:
         raise RuntimeError(f"measuring {side} failed:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import pulumi
 import requests
@@ -69,17 +69,6 @@ class Inventory:
     """Every project key DSS listed, before the filters."""
     listed_plugins: frozenset[str] = frozenset()
     """Every dev plugin id DSS listed."""
-
-
-def record_requests(client: DSSClient) -> list[str]:
-    """Start recording the requests ``client`` sends, as ``"METHOD /path"``; returns the (growing) list."""
-    sent: list[str] = []
-
-    def hook(response: requests.Response, *_args: Any, **_kwargs: Any) -> None:
-        sent.append(f"{response.request.method} {urlsplit(response.request.url).path}")
-
-    client._session.hooks["response"].append(hook)
-    return sent
 
 
 def discover(client: DSSClient, project_filter: ProjectFilter, include_plugins: bool) -> Inventory:

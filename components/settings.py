@@ -401,11 +401,6 @@ class Settings(BaseModel):
         """The composite action the generated workflows call (the platform repository's deploy/ directory)."""
         return f"{self.deploy_action_repository}/deploy"
 
-    def secret_values(self) -> list[str]:
-        """Every configured secret value (tests use it to prove none leaks)."""
-        values = [getattr(self, f) for f in type(self).model_fields if isinstance(getattr(self, f), SecretStr)]
-        return [v.get_secret_value() for v in values]
-
 
 # ---------------------------------------------------------------------------------------------- parsing
 

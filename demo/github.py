@@ -31,17 +31,17 @@ def git(cwd: Path, *args: str) -> str:
 
 def run_plan(root: Path, design_url: str, design_key: str, github_dir: Path, plan_file: Path,
              previous: Path | None = None, shown: int = 30) -> dict:
-    """``python -m components.plan`` on stack dev, remotes pointed at ``github_dir`` (against a ``previous`` plan,
+    """``python -m gitops_plan`` on stack dev, remotes pointed at ``github_dir`` (against a ``previous`` plan,
     as a reconcile run compares with the last one); print its first ``shown`` lines, the changes and the budget
     line; return its JSON."""
     env = dict(os.environ)
     env[f"PULUMI_CONFIG_{PROJECT}_DESIGNAPIKEY"] = design_key
     for key in ("STAGINGDESIGNAPIKEY", "STAGINGAUTOMATIONAPIKEY", "PRODDESIGNAPIKEY", "PRODAUTOMATIONAPIKEY"):
         env[f"PULUMI_CONFIG_{PROJECT}_{key}"] = f"demo-{key.lower()}"  # only ever written into GitHub secrets
-    command = [sys.executable, "-m", "components.plan", "--stack", "dev", "--design-url", design_url,
+    command = [sys.executable, "-m", "gitops_plan", "--stack", "dev", "--design-url", design_url,
                "--set", f"gitRemoteUrlTemplate={github_dir}/{{owner}}/{{repository}}.git", "--output", str(plan_file)]
     command += ["--previous", str(previous)] if previous else []
-    print("$ python -m components.plan --stack dev --set gitRemoteUrlTemplate=.demo/github/{owner}/{repository}.git"
+    print("$ python -m gitops_plan --stack dev --set gitRemoteUrlTemplate=.demo/github/{owner}/{repository}.git"
           + (f" --previous .demo/{previous.name}" if previous else ""))
     result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     lines = result.stdout.splitlines()

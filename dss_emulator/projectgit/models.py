@@ -12,10 +12,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from ..core.exceptions import AlreadyExists, Conflict, InvalidArgument, NotFound, NotImplementedRoute
+from ..core.exceptions import InvalidArgument
 from . import diff as diff_view
 from . import views
 from .concurrent import simulate_concurrent_push
+from .exceptions import (
+    BranchAlreadyExists,
+    BranchNotDeleted,
+    BranchNotFound,
+    CurrentBranchNotDeletable,
+    DropAndRebuildUnsupported,
+    DuplicateProjectUnsupported,
+    NoFetchedUpstream,
+    NotALocalBranch,
+    RemoteBranchNotDeleted,
+    RemoteBranchNotFound,
+    TagAlreadyExists,
+    TagNotFound,
+    UnknownBranch,
+)
 from .repo import ActionLog, Repo, check_remote_name, redact
 from .safety import require_safe_tree
 
@@ -172,13 +187,11 @@ class ProjectGitBackend:
     def create_branch(self, project: Project, body: dict, author: str) -> dict:
         """Create a branch (from ``commit`` or HEAD) and switch to it; ``{success, output}``."""
         if body.get("duplicateProject"):
-            raise NotImplementedRoute("duplicateProject is not supported by the DSS emulator",
-                                      "duplicateProject is not supported by the DSS emulator: it would create a new "
-                                      "project; call create_branch without duplicate_project")
+            raise DuplicateProjectUnsupported()
         with self._working(project, author) as repo:
             name = _check_ref_name(repo, "branch", body.get("name"), "refs/heads/")
             if repo.ref_exists(f"refs/heads/{name}"):
-                raise AlreadyExists(f"Branch {name} already exists", f"Branch {name} already exists in {project.key}")
+                raise BranchAlreadyExists(project.key, name)
             start = [repo.resolve("commit", body["commit"])] if body.get("commit") else []
             require_safe_tree(repo, start[0] if start else "HEAD", f"commit {body.get('commit') or 'HEAD'}")
             log = ActionLog()
@@ -197,8 +210,7 @@ class ProjectGitBackend:
                 remote = next((r for r in sorted(repo.remotes(), key=lambda r: r != "origin")
                                if repo.ref_exists(f"refs/remotes/{r}/{name}")), None)
                 if remote is None:
-                    raise NotFound(f"Branch not found: {name}",
-                                   f"Branch not found: {name} (neither local nor fetched from a remote)")
+                    raise UnknownBranch(name)
                 require_safe_tree(repo, f"refs/remotes/{remote}/{name}", f"branch {remote}/{name}")
                 log.success = repo.run(log, "checkout", "-q", "-b", name, "--track", f"{remote}/{name}")
             return {"success": log.success, "messages": log.logs, "output": log.output}
@@ -217,24 +229,21 @@ class ProjectGitBackend:
                     remote, short = repo.default_remote(), name
                 known = repo.ref_exists(f"refs/remotes/{remote}/{short}")
                 if not known and not body.get("deleteRemotely"):
-                    raise NotFound(f"Remote branch not found: {remote}/{short}",
-                                   f"Remote branch not found: {remote}/{short} (fetch first to see remote branches)")
+                    raise RemoteBranchNotFound(remote, short)
                 if body.get("deleteRemotely"):
                     self.remote_policy.check_remotes(repo, [remote])
                 if body.get("deleteRemotely") and not repo.run(log, "push", remote, "--delete", short):
-                    raise Conflict(f"Could not delete branch {short} on remote {remote}",
-                                   f"Could not delete branch {short} on remote {remote}: {log.output}")
+                    raise RemoteBranchNotDeleted(remote, short, log.output)
                 if known:
                     repo.run(log, "branch", "-q", "-d", "-r", f"{remote}/{short}")
                 return log.as_dict()
             _check_ref_name(repo, "branch", name, "refs/heads/")
             if not repo.ref_exists(f"refs/heads/{name}"):
-                raise NotFound(f"Branch not found: {name}", f"Branch not found: {name} in project {project.key}")
+                raise BranchNotFound(project.key, name)
             if name == repo.current_branch():
-                raise Conflict(f"Cannot delete the current branch {name}",
-                               f"Cannot delete the current branch {name}: switch to another branch first")
+                raise CurrentBranchNotDeletable(name)
             if not repo.run(log, "branch", "-q", "-D" if body.get("forceDelete") else "-d", name):
-                raise Conflict(f"Could not delete branch {name}", f"Could not delete branch {name}: {log.output}")
+                raise BranchNotDeleted(name, log.output)
             return log.as_dict()
 
     def create_tag(self, project: Project, body: dict, author: str) -> dict:
@@ -242,7 +251,7 @@ class ProjectGitBackend:
         with self._working(project, author) as repo:
             name = _check_ref_name(repo, "tag", body.get("name"), "refs/tags/")
             if repo.ref_exists(f"refs/tags/{name}"):
-                raise AlreadyExists(f"Tag {name} already exists", f"Tag {name} already exists in project {project.key}")
+                raise TagAlreadyExists(project.key, name)
             sha = repo.resolve("reference", body.get("reference") or "HEAD")
             message = body.get("message") or ""
             if not isinstance(message, str):
@@ -254,7 +263,7 @@ class ProjectGitBackend:
         with self._working(project, author) as repo:
             name = _check_ref_name(repo, "tag", name, "refs/tags/")
             if not repo.ref_exists(f"refs/tags/{name}"):
-                raise NotFound(f"Tag not found: {name}", f"Tag not found: {name} in project {project.key}")
+                raise TagNotFound(project.key, name)
             repo.git("tag", "-d", name)
             return {}
 
@@ -299,9 +308,7 @@ class ProjectGitBackend:
             ref = repo.upstream_ref(branch)
             if ref is None:
                 known = ", ".join(repo.refs("refs/remotes/")) or "none"
-                raise Conflict(f"Branch {branch} has no fetched upstream",
-                               f"Branch {branch} has no fetched upstream: set a remote and fetch first "
-                               f"(remote branches known: {known})")
+                raise NoFetchedUpstream(branch, known)
             require_safe_tree(repo, ref, ref[len("refs/remotes/"):])
             repo.git("reset", "-q", "--hard", ref)
             repo.git("clean", "-q", "-fd")
@@ -309,9 +316,7 @@ class ProjectGitBackend:
             return {"success": True, "head": repo.head()}
 
     def drop_and_rebuild(self, project: Project) -> dict:
-        raise NotImplementedRoute("dropAndRebuild is not supported by the DSS emulator",
-                                  "dropAndRebuild is not supported by the DSS emulator: wiping the git history of "
-                                  f"project {project.key} is out of its scope")
+        raise DropAndRebuildUnsupported(project.key)
 
     # --- helpers and faults -------------------------------------------------------------------------------
     @staticmethod
@@ -320,7 +325,7 @@ class ProjectGitBackend:
             return repo.require_branch()
         name = _check_ref_name(repo, "branch", branch_name, "refs/heads/")
         if not repo.ref_exists(f"refs/heads/{name}"):
-            raise NotFound(f"Branch not found: {name}", f"Branch not found: branchName {name!r} is not a local branch")
+            raise NotALocalBranch(name)
         return name
 
     @staticmethod

@@ -5,8 +5,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.exceptions import Conflict, InvalidArgument, NotFound
+from ..core.exceptions import InvalidArgument
 from ..core.gitcmd import GitResult, git
+from .exceptions import AmbiguousRemote, CommitNotFound, DetachedHead, NoRemote
 
 REMOTE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _CREDENTIALS_RE = re.compile(r"(\w+://)[^/@\s]+@")
@@ -88,7 +89,7 @@ class Repo:
     def require_branch(self) -> str:
         branch = self.current_branch()
         if branch is None:
-            raise Conflict("HEAD is detached", "HEAD is detached: the project's repository is not on a branch")
+            raise DetachedHead()
         return branch
 
     def resolve(self, field_name: str, rev: object) -> str:
@@ -96,8 +97,7 @@ class Repo:
         rev = check_revision(field_name, rev)
         sha = self.out("rev-parse", "--verify", "-q", f"{rev}^{{commit}}")
         if not sha:
-            raise NotFound(f"Commit not found: {rev}",
-                           f"Commit not found: {field_name} {rev!r} does not name a commit of this project")
+            raise CommitNotFound(field_name, rev)
         return sha
 
     def ref_exists(self, ref: str) -> bool:
@@ -127,9 +127,8 @@ class Repo:
         if "origin" in names or len(names) == 1:
             return "origin" if "origin" in names else names[0]
         if not names:
-            raise Conflict("No remote configured for this project's git repository",
-                           "No remote configured for this project's git repository: set one with set_remote(url)")
-        raise Conflict(f"Several remotes and none is 'origin': {', '.join(names)}")
+            raise NoRemote()
+        raise AmbiguousRemote(names)
 
     def upstream(self, branch: str) -> tuple[str, str] | None:
         """``(remote, remote branch)`` that ``branch`` tracks: its configured upstream, else

@@ -15,6 +15,9 @@ from dss_emulator.coverage import invented_among
 from ..emulator.git_helpers import GIT_ENV  # noqa: F401 (re-exported to the deploy tests)
 from ..emulator.git_helpers import run_git as git
 
+DEPLOY_DIR = Path(__file__).resolve().parents[2] / "deploy"
+"""Where the composite action runs the deploy script from (its PYTHONPATH)."""
+
 
 def commit_files(work: Path, files: dict[str, str], message: str, push_to: str | None = "master") -> str:
     for rel, content in files.items():

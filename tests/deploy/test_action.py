@@ -14,9 +14,8 @@ import pytest
 import yaml
 from dss_deploy.cli import ExitStatus, build_parser
 
-from .helpers import make_world, workflow_context
+from .helpers import DEPLOY_DIR, make_world, workflow_context
 
-DEPLOY_DIR = Path(__file__).resolve().parents[2] / "deploy"
 ACTION = yaml.safe_load((DEPLOY_DIR / "action.yml").read_text())
 BIN = Path(sys.executable).parent
 STEPS = {step.get("id", step["name"]): step for step in ACTION["runs"]["steps"]}

@@ -9,7 +9,7 @@ import sys
 import pytest
 from dss_deploy.fleet.cli import main
 
-from ..deploy.conftest import DEPLOY_DIR
+from ..deploy.helpers import DEPLOY_DIR
 
 API_KEY_SPEC = {"label": "fleet", "admin": True}
 

@@ -5,10 +5,10 @@ import functools
 
 import pytest
 
-from components.discovery import record_requests
-from components.mocks import MockRun, run_mocked
 from components.program import design_client, run_program
 from components.settings import Settings, parse_settings
+from gitops_plan.mocks import MockRun, run_mocked
+from gitops_plan.observe import record_requests
 
 SECRETS = {
     "stagingDesignApiKey": "staging-design-ci-secret-1",

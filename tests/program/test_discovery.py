@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from dataikuapi import DSSClient
 
-from components.discovery import DiscoveryError, ProjectFilter, discover, record_requests
+from components.discovery import DiscoveryError, ProjectFilter, discover
+from gitops_plan.observe import record_requests
 
 from .conftest import create_projects
 

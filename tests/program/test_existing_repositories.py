@@ -10,10 +10,10 @@ import functools
 import pytest
 
 from components.existing_repositories import ExistingRepositoryError
-from components.mocks import GET_REPOSITORY, MockRun, ProgramMocks, RecordingMonitor, run_mocked
-from components.plan import render_text, to_document
 from components.program import design_client, run_program
 from components.repository_parts import ADOPTION_IGNORED
+from gitops_plan.mocks import GET_REPOSITORY, MockRun, ProgramMocks, RecordingMonitor, run_mocked
+from gitops_plan.plan import render_text, to_document
 
 from .conftest import create_projects
 from .schema_check import schema_problems
@@ -61,10 +61,8 @@ def test_adoption_imports_the_existing_repository_alone_and_the_plan_says_adopt(
     assert adopted.type == REPOSITORY and adopted.import_id == "dss-beta"
     assert schema_problems(REPOSITORY, adopted.inputs) == []
     assert adopted.inputs["name"] == "dss-beta" and adopted.inputs["archived"] is False
-    assert set(adopted.ignore_changes) == {"archived", "archiveOnDestroy", "autoInit", "description", "visibility",
-                                           "hasIssues", "hasWiki", "hasProjects", "hasDiscussions",
-                                           "allowMergeCommit", "allowSquashMerge", "allowRebaseMerge",
-                                           "allowAutoMerge", "deleteBranchOnMerge"}
+    # every input but the name is ignored: an import whose inputs differ from the live repository fails
+    assert set(adopted.ignore_changes) == set(adopted.inputs) - {"name"}
     assert len(ADOPTION_IGNORED) == len(adopted.ignore_changes)
     assert adopted.retain_on_delete  # its state has no archive_on_destroy until the next run
     alpha = _children(result, "dss-project-ALPHA")

@@ -11,8 +11,8 @@ from pulumi.runtime.settings import get_root_resource, set_root_resource
 from pulumi.runtime.stack import Stack, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from components.mocks import ProgramMocks, RecordingMonitor
 from components.settings import ConfigError, config_schema
+from gitops_plan.mocks import ProgramMocks, RecordingMonitor
 
 from .conftest import create_projects
 

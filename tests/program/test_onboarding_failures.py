@@ -11,8 +11,8 @@ import logging
 from pathlib import Path
 
 from components.dss_remote import DssGitRemoteProvider
-from components.mocks import run_mocked
 from components.program import design_client, run_program
+from gitops_plan.mocks import run_mocked
 
 from .conftest import create_projects
 from .test_dss_remote import bare, github_with_generated_files

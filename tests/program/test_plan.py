@@ -7,7 +7,7 @@ import re
 import pulumi
 import pytest
 
-from components.plan import main
+from gitops_plan.plan import main
 
 from .conftest import SECRETS
 

@@ -8,8 +8,6 @@ from importlib.metadata import version
 import pytest
 
 from components.github_requests import plan_budget
-from components.mocks import MockRun
-from components.plan import to_document
 from components.settings import parse_settings
 from components.workflow_files import (
     PLATFORM_COMMIT_MARKER,
@@ -20,6 +18,9 @@ from components.workflow_files import (
     project_workflow_files,
     starter_tests_py,
 )
+from gitops_plan.mocks import MockRun
+from gitops_plan.observe import secret_values
+from gitops_plan.plan import to_document
 
 from .conftest import SECRETS, SHA, Runner, create_projects, valid_config
 from .schema_check import FULL_SCHEMA, SLICE_FILE, schema_problems, schema_slice
@@ -148,7 +149,7 @@ def test_environment_secrets_hold_only_their_own_stage(sample):
 
 
 def test_no_secret_value_in_a_non_secret_input_or_in_the_outputs(sample):
-    secrets = sample["settings"].secret_values()
+    secrets = secret_values(sample["settings"])
     assert len(secrets) == 6  # design key, 4 CI keys, certificate
     for name in ("default", "configured", "user"):
         result = sample[name]

@@ -7,8 +7,8 @@ import pytest
 
 from components.deletion_guard import DeletionRefused, Managed, check
 from components.discovery import DiscoveryError
-from components.mocks import ProgramMocks, RecordingMonitor, run_mocked
 from components.program import run_program
+from gitops_plan.mocks import ProgramMocks, RecordingMonitor, run_mocked
 
 from .conftest import create_projects
 

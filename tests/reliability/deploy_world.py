@@ -11,8 +11,7 @@ from dss_deploy.bundles import bundle_id_for
 from dss_deploy.cli import ExitStatus
 from dss_deploy.gitrepo import LocalRepo
 
-from ..deploy.helpers import World
-from .conftest import DEPLOY_DIR
+from ..deploy.helpers import DEPLOY_DIR, World
 
 ACTIVATE = r"/projects/CHURN/bundles/imported/[^/]+/actions/activate$"  # on an automation node
 METADATA = r"/projects/CHURN/metadata$"  # on an automation node, only PROBE_TESTS_PY calls it

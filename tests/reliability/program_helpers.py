@@ -1,5 +1,5 @@
 """Helpers for the program's reliability cases: a valid configuration against the emulator, a mocked run, and
-``python -m components.plan`` as a subprocess (how an operator meets the program offline)."""
+``python -m gitops_plan`` as a subprocess (how an operator meets the program offline)."""
 from __future__ import annotations
 
 import functools
@@ -9,9 +9,9 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from components.mocks import MockRun, run_mocked
 from components.program import run_program
 from components.settings import Settings, parse_settings
+from gitops_plan.mocks import MockRun, run_mocked
 from tests.program.conftest import SECRETS, valid_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,8 +40,8 @@ def secret_environment(design_key: str) -> dict[str, str]:
 
 
 def plan_cli(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run ``python -m components.plan --stack dev ARGS`` from the repository root."""
-    return subprocess.run([sys.executable, "-m", "components.plan", "--stack", "dev", *args], cwd=ROOT, env=env,
+    """Run ``python -m gitops_plan --stack dev ARGS`` from the repository root."""
+    return subprocess.run([sys.executable, "-m", "gitops_plan", "--stack", "dev", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout, check=False)
 
 

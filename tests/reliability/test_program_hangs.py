@@ -9,9 +9,9 @@ import pytest
 
 from components.discovery import DiscoveryError
 from components.dss_remote import DssGitRemoteProvider
-from components.mocks import ProgramMocks, RecordingMonitor, run_mocked
 from components.program import run_program
 from components.settings import ConfigError
+from gitops_plan.mocks import ProgramMocks, RecordingMonitor, run_mocked
 
 from .program_helpers import one_line_error, plan_cli, secret_environment, settings
 

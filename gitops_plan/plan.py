@@ -25,14 +25,15 @@ from typing import Any
 import pulumi
 import yaml
 
-from . import deletion_guard, removal
-from . import settings as settings_module
-from .discovery import record_requests
-from .github_requests import plan_budget, short_type
+from components import deletion_guard, removal
+from components import settings as settings_module
+from components.github_requests import plan_budget, short_type
+from components.program import design_client, run_program
+from components.run_bound import WAITING_OUTPUT
+from components.settings import ConfigError
+
 from .mocks import MockRun, run_mocked
-from .program import design_client, run_program
-from .run_bound import WAITING_OUTPUT
-from .settings import ConfigError
+from .observe import record_requests
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "[secret]"
@@ -40,7 +41,7 @@ COMPONENTS = {"dataiku-gitops:index:ProjectRepository": "project", "dataiku-gito
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m components.plan", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m gitops_plan", description=__doc__.split("\n\n")[0])
     parser.add_argument("--stack", default="dev", help="stack whose Pulumi.<stack>.yaml is read (default: dev)")
     parser.add_argument("--design-url", help="DSS design node to discover (overrides designUrl)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
@@ -281,7 +282,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print(json.dumps(document, indent=1, sort_keys=True) if args.json else render_text(document, previous))
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

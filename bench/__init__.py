@@ -1,0 +1,1 @@
+"""Figures: ``python -m bench.<name>`` prints them, nothing is asserted."""
