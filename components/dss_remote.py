@@ -14,12 +14,11 @@ What create and update do, through dataikuapi on the design node (:func:`onboard
 
    - GitHub has no dev yet (first onboarding): ``pull`` prod with rebase, so the project's commits are replayed on
      top of prod, which holds the generated workflows and tests.py: DSS's history contains them and pull requests
-     dev → prod share ancestry. DSS makes a branch that tracks nothing track what it pulled, so the remote is then
-     removed and set again (which drops that tracking): the push below must create dev, never push to prod;
+     dev → prod share ancestry;
    - GitHub has dev (a re-run, or DSS pushed before): ``pull`` it with rebase, as DSS's own Pull does;
    - GitHub has neither (the repository is not ready): an error, nothing is pushed;
 
-4. ``push`` the dev branch (it then tracks GitHub's dev).
+4. ``push`` the dev branch, then ``fetch`` and check that GitHub lists it (``list_branches(remote=True)``).
 
 A refused step (a rebase conflict, a refused push, DSS unreachable) does not fail the resource, so one project
 cannot stop Pulumi from starting the other projects' steps: create / update succeed and record the one-line reason
@@ -73,26 +72,28 @@ def onboard(client: DSSClient, project_key: str, remote_url: str, branch: str, p
         step = "select the branch"
         current = git.get_status().get("currentBranch")
         if current != branch:
-            if branch in git.list_branches():
+            if branch in _short_names(git.list_branches()):
                 raise OnboardingError(f"DSS project {project_key}: its current branch is {current!r} but a local "
                                       f"branch {branch!r} exists; switch the project to {branch!r} in DSS first")
             step = f"create branch {branch}"
             _succeeded(project_key, step, git.create_branch(branch))
-        on_github = git.list_branches(remote=True)
+        on_github = _short_names(git.list_branches(remote=True))
         if f"{REMOTE}/{branch}" in on_github:
             step = f"pull --rebase {REMOTE}/{branch}"
             _succeeded(project_key, step, git.pull(branch))
         elif f"{REMOTE}/{prod_branch}" in on_github:
             step = f"rebase {branch} onto {REMOTE}/{prod_branch}"
             _succeeded(project_key, step, git.pull(prod_branch))
-            step = f"reset the git remote (so that {branch} does not track {prod_branch})"
-            git.remove_remote(REMOTE)
-            git.set_remote(remote_url, name=REMOTE)
         else:
             raise OnboardingError(f"DSS project {project_key}: {remote_url} has neither a {branch!r} nor a "
                                   f"{prod_branch!r} branch to build on; nothing was pushed")
         step = f"push {branch}"
         _succeeded(project_key, step, git.push(branch))
+        step = f"check that {REMOTE} has {branch}"
+        _succeeded(project_key, step, git.fetch())
+        if f"{REMOTE}/{branch}" not in _short_names(git.list_branches(remote=True)):
+            raise OnboardingError(f"DSS project {project_key}: DSS reported the push of {branch!r} as done but "
+                                  f"{remote_url} has no {branch!r} branch")
         step = "read the pushed commit"
         return git.log(count=1)["entries"][0]["commit"]
     except DataikuException as exc:
@@ -103,6 +104,12 @@ def onboard(client: DSSClient, project_key: str, remote_url: str, branch: str, p
     except requests.RequestException as exc:
         raise OnboardingError(f"DSS project {project_key}: could not {step}: {type(exc).__name__} reaching "
                               f"{client.host}") from None
+
+
+def _short_names(names: list[str]) -> set[str]:
+    """Branch names as ``dev`` / ``origin/dev``, whether DSS lists them so or as full refs (no public evidence of
+    the format ``list_branches`` answers)."""
+    return {n.removeprefix("refs/heads/").removeprefix("refs/remotes/").removeprefix("remotes/") for n in names}
 
 
 def _succeeded(project_key: str, step: str, result: Any) -> None:

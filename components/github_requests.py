@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-PROVIDER_BASIS = "pulumi_github 6.15.0 = terraform-provider-github v6.13.0, legacy client"
 PROJECT_COMPONENT = "dataiku-gitops:index:ProjectRepository"
 WRITE_DELAY_SECONDS = 1.0
 """The legacy client's default ``write_delay_ms``."""
@@ -38,9 +37,6 @@ class Cost:
 
     def __add__(self, other: Cost) -> Cost:
         return Cost(self.writes + other.writes, self.reads + other.reads)
-
-    def __mul__(self, times: int) -> Cost:
-        return Cost(self.writes * times, self.reads * times)
 
     def seconds(self, write_delay: float = WRITE_DELAY_SECONDS, read_seconds: float = READ_SECONDS) -> float:
         """Lower bound of the time the serialised client needs: the write delays plus the reads."""

@@ -346,13 +346,6 @@ class Settings(BaseModel):
             raise ValueError("must be 1 or more (new projects would never get a repository)")
         return value
 
-    @field_validator("github_write_delay_ms")
-    @classmethod
-    def _delay(cls, value: int) -> int:
-        if value < 0:
-            raise ValueError("must be 0 or more milliseconds")
-        return value
-
     @field_validator("variable_scope")
     @classmethod
     def _organization_needs_an_organization(cls, value: str, info: ValidationInfo) -> str:
@@ -361,7 +354,7 @@ class Settings(BaseModel):
                              "repository or auto")
         return value
 
-    @field_validator("max_deletions_per_run", "removal_grace_runs", "removal_grace_days")
+    @field_validator("max_deletions_per_run", "removal_grace_runs", "removal_grace_days", "github_write_delay_ms")
     @classmethod
     def _non_negative(cls, value: int) -> int:
         if value < 0:

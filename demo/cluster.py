@@ -68,3 +68,20 @@ def show_cluster(server: EmulatorServer) -> None:
     print(table(["key", "name", "commit mode", "datasets", "recipes", "test scenarios"], project_rows(client)))
     print(f"\nPlugins on {design.name}")
     print(table(["id", "version", "kind", "label", "git head"], plugin_rows(client)))
+
+
+def deploy_remapped_sample(design: DSSClient, project_key: str, infra_id: str) -> list[list]:
+    """Export, publish and deploy ``project_key`` through the Project Deployer; answer a row per remapping line.
+
+    SALES_FORECAST keeps its managed datasets in ``sales_dev``, a connection only the design node has: the
+    infra remaps it (sample seeding sets that up), so the automation node uses its ``filesystem_managed``.
+    """
+    project = design.get_project(project_key)
+    project.export_bundle("demo-1")
+    project.publish_bundle("demo-1")
+    deployment = design.get_projectdeployer().create_deployment(f"{project_key}-on-{infra_id}", project_key,
+                                                                 infra_id, "demo-1")
+    deployment.start_update().wait_for_result()
+    lines = deployment.get_update().logs
+    health = deployment.get_status().get_health()
+    return [[deployment.id, "demo-1", health, line.split(" ", 2)[2]] for line in lines if "remapped" in line]

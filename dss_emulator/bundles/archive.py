@@ -18,6 +18,7 @@ from ..core.exceptions import InvalidArgument
 from ..core.gitcmd import git
 from ..projects.file_shapes import check_file_bytes
 from .common import BUNDLE_ID_RE
+from .connections import dataset_connection
 
 MANIFEST = "export-manifest.json"
 CONFIG_PREFIX = "project_config/"
@@ -25,20 +26,21 @@ DATA_PREFIX = "datasets_data/"
 _DATA_MEMBER_RE = re.compile(r"^datasets_data/([A-Za-z0-9_][A-Za-z0-9_.-]{0,199})/data\.csv$")
 
 
-def dataset_connection(dataset: dict) -> str | None:
-    """The connection a dataset needs (``params.connection`` or ``params.uploadConnection``)."""
-    params = dataset.get("params") or {}
-    return params.get("connection") or params.get("uploadConnection")
+def required_connections(datasets: dict[str, dict], connection_type: Callable[[str], str | None]) -> list[dict]:
+    """``[{name, type, usedBy: [dataset, ...]}]`` for the connections ``datasets`` need, sorted by name.
 
-
-def required_connections(datasets: dict[str, dict]) -> list[dict]:
-    """``[{name, usedBy: [dataset, ...]}]`` for the connections ``datasets`` need, sorted by name."""
+    ``type`` is the connection's type on the exporting node (omitted when that node does not know the connection).
+    """
     used: dict[str, list[str]] = {}
     for name in sorted(datasets):
         connection = dataset_connection(datasets[name])
         if connection:
             used.setdefault(connection, []).append(name)
-    return [{"name": conn, "usedBy": used[conn]} for conn in sorted(used)]
+    found = []
+    for conn in sorted(used):
+        kind = connection_type(conn)
+        found.append({"name": conn, "usedBy": used[conn], **({"type": kind} if kind else {})})
+    return found
 
 
 def _datasets_in(zf: zipfile.ZipFile) -> dict[str, dict]:
@@ -50,7 +52,8 @@ def _datasets_in(zf: zipfile.ZipFile) -> dict[str, dict]:
     return found
 
 
-def build_archive(tree: Path, commit: str, dest: Path, manifest: dict, data_file: Callable[[str], Path]) -> dict:
+def build_archive(tree: Path, commit: str, dest: Path, manifest: dict, data_file: Callable[[str], Path],
+                  connection_type: Callable[[str], str | None]) -> dict:
     """Write the bundle of ``commit`` of the work tree ``tree`` to ``dest``; return the completed manifest.
 
     The datasets named in the committed ``params.json`` (``bundleExporterSettings.exportOptions.
@@ -76,7 +79,7 @@ def build_archive(tree: Path, commit: str, dest: Path, manifest: dict, data_file
                 if source.is_file():
                     zf.write(source, f"{DATA_PREFIX}{name}/data.csv")
                     included.append({"name": name, "type": datasets[name].get("type")})
-            manifest = dict(manifest, requiredConnections=required_connections(datasets),
+            manifest = dict(manifest, requiredConnections=required_connections(datasets, connection_type),
                             includedDatasetsData=included)
             zf.writestr(MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
         os.replace(tmp, dest)
@@ -138,6 +141,11 @@ class BundleArchive:
 
     def datasets(self) -> dict[str, dict]:
         return _datasets_in(self._zip)
+
+    def scenario_ids(self) -> list[str]:
+        """Ids of the scenarios the bundle holds, sorted."""
+        return sorted(posixpath.basename(n)[:-len(".json")] for n in self._names
+                      if n.startswith(CONFIG_PREFIX + "scenarios/") and n.endswith(".json") and n.count("/") == 2)
 
     def dataset_data(self) -> dict[str, bytes]:
         """``{dataset: data.csv bytes}`` for the datasets whose data travels in the bundle."""

@@ -35,6 +35,22 @@ class BundleActivationError(DSSError):
         return dict(super().as_dict(), code=self.code)
 
 
+def connection_remapping(remapping: object) -> dict[str, str]:
+    """``{source: target}`` from ``{connections: [{source, target}, ...]}`` (deployment / infra settings shape)."""
+    if remapping is None:
+        return {}
+    entries = remapping.get("connections") if isinstance(remapping, dict) else None
+    if entries is None:
+        entries = []
+    if not isinstance(entries, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("source"), str) and isinstance(e.get("target"), str) and
+            e["source"] and e["target"] for e in entries):
+        raise InvalidArgument(f"Invalid remapping.connections: {entries!r}",
+                              f"remapping.connections must be a list of {{source, target}} connection names, got "
+                              f"{entries!r}")
+    return {e["source"]: e["target"] for e in entries}
+
+
 def _scenario_json(data: dict) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True) + "\n").encode()
 
@@ -99,19 +115,43 @@ class ImportedBundles:
         self.import_bundle(project, content, login, source)
         return project
 
-    def missing_connections(self, archive: BundleArchive) -> list[dict]:
-        return [c for c in required_connections(archive.datasets()) if not self.instance.connections.has(c["name"])]
+    def connection_checks(self, archive: BundleArchive, remapping: object) -> list[dict]:
+        """Activation's connection checks (EV-C01..C05): each connection the bundle's datasets need, remapped
+        (``{connections: [{source, target}]}``), must exist here with the type it had on the exporting node.
 
-    def preload(self, project: Project, bundle_id: str) -> dict:
-        """Check what activation will need; a missing connection is reported as a warning here."""
+        Answers ``[{code, text}]``: ``ERR_BUNDLE_ACTIVATE_MISSING_CONNECTION`` / ``..._BAD_CONNECTION_TYPE``.
+        """
+        remap = connection_remapping(remapping)
+        exported_types = {c.get("name"): c.get("type") for c in archive.manifest.get("requiredConnections") or []
+                          if isinstance(c, dict)}
+        problems = []
+        for needed in required_connections(archive.datasets(), exported_types.get):
+            source, users = needed["name"], ", ".join(needed["usedBy"])
+            target = remap.get(source, source)
+            via = f" (remapped from {source})" if target != source else ""
+            kind = self.instance.connections.type_of(target)
+            if kind is None:
+                problems.append({"code": "ERR_BUNDLE_ACTIVATE_MISSING_CONNECTION",
+                                 "text": f"Connection {target}{via} is required by dataset(s) {users} of bundle "
+                                         f"{archive.bundle_id} but does not exist on node {self.instance.name}"})
+            elif needed.get("type") and kind != needed["type"]:
+                problems.append({"code": "ERR_BUNDLE_ACTIVATE_BAD_CONNECTION_TYPE",
+                                 "text": f"Connection {target}{via} used by dataset(s) {users} is of type {kind} on "
+                                         f"node {self.instance.name}, but bundle {archive.bundle_id} needs a "
+                                         f"{needed['type']} connection"})
+        return problems
+
+    def preload(self, project: Project, bundle_id: str, remapping: object = None) -> dict:
+        """Check what activation will need; connection problems are reported as warnings here."""
         self.get(project, bundle_id)
         archive = BundleArchive.from_path(self._archive(project, bundle_id))
-        messages = [message("WARNING", "WARN_BUNDLE_PRELOAD_MISSING_CONNECTION", "Missing connection",
-                            f"Connection {c['name']} (used by {', '.join(c['usedBy'])}) does not exist on this node")
-                    for c in self.missing_connections(archive)]
+        messages = [message("WARNING", problem["code"].replace("ERR_BUNDLE_ACTIVATE", "WARN_BUNDLE_PRELOAD"),
+                            "Connection problem", problem["text"])
+                    for problem in self.connection_checks(archive, remapping)]
         return info_messages(messages)
 
-    def activate(self, project: Project, bundle_id: str, login: str, scenarios_active: dict | None) -> dict:
+    def activate(self, project: Project, bundle_id: str, login: str, scenarios_active: dict | None,
+                 remapping: object = None) -> dict:
         """Make ``bundle_id`` the project's content: files committed, dataset data copied, local variables kept."""
         self.get(project, bundle_id)
         if scenarios_active is not None and not isinstance(scenarios_active, dict):
@@ -119,12 +159,9 @@ class ImportedBundles:
                                   f"Invalid scenariosActiveOnActivation {scenarios_active!r}: expected an object "
                                   f"mapping scenario ids to true/false")
         archive = BundleArchive.from_path(self._archive(project, bundle_id))
-        missing = self.missing_connections(archive)
-        if missing:
-            raise BundleActivationError(
-                "ERR_BUNDLE_ACTIVATE_MISSING_CONNECTION",
-                "; ".join(f"Connection {c['name']} is required by dataset(s) {', '.join(c['usedBy'])} of bundle "
-                          f"{bundle_id} but does not exist on node {self.instance.name}" for c in missing))
+        problems = self.connection_checks(archive, remapping)
+        if problems:
+            raise BundleActivationError(problems[0]["code"], "; ".join(p["text"] for p in problems))
         files = archive.project_files()
         with project.lock, self._lock:
             previous = self.active(project)

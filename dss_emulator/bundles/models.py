@@ -5,10 +5,10 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..admin.responses import DSS_VERSION
 from ..core.clock import now_ms
 from ..core.exceptions import AlreadyExists, BadRequest, Conflict, NotFound
 from ..core.gitcmd import git
+from ..core.version import DSS_VERSION
 from ..projects.models import Project
 from .archive import build_archive
 from .automation import ImportedBundles
@@ -93,7 +93,7 @@ class ExportedBundles:
                 "exportedWithPlugins": [],
             }
             manifest = build_archive(project.tree, commit, self.archives / project.key / f"{bundle_id}.zip",
-                                     manifest, project.dataset_data_file)
+                                     manifest, project.dataset_data_file, self.instance.connections.type_of)
             if self.tag_bundles:
                 tag_export(project.tree, project.key, bundle_id, commit, login)
             record = {"bundleId": bundle_id, "state": "BUILT", "typeBadges": [], "exportManifest": manifest}

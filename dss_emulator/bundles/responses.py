@@ -21,7 +21,8 @@ def list_exported(ctx: RequestContext, pk: str):
 @routes.route("PUT", "/projects/{pk}/bundles/exported/{bid}", access="write",
               evidence=client("dss/project.py", "DSSProject.export_bundle",
                               "EV-B01", "EV-B02", "EV-B03", "EV-B04", "EV-B05",
-                              unverified="the exportedOn format, the zip layout and export-manifest fields (EV-B12)"))
+                              unverified="the tag's name and message (inferred from the archive name, EV-B05), the "
+                                         "exportedOn format, the zip layout and export-manifest fields (EV-B12)"))
 def export_bundle(ctx: RequestContext, pk: str, bid: str):
     project = ctx.instance.projects.get(pk)
     return ctx.instance.bundles.exported.export(project, bid, ctx.login, ctx.arg("releaseNotes"),
@@ -94,7 +95,10 @@ def import_from_stream(ctx: RequestContext, pk: str):
               evidence=client("dss/project.py", "DSSProject.preload_bundle", "EV-B08", "EV-L06",
                               unverified="the wording of the preload report"))
 def preload(ctx: RequestContext, pk: str, bid: str):
-    return ctx.instance.bundles.imported.preload(ctx.instance.projects.get(pk), bid)
+    """Body key ``remapping`` is invented: the emulated Deployer's channel for its connection remapping (real DSS
+    passes it through its internal deployer protocol); dataikuapi's ``preload_bundle`` sends no body."""
+    return ctx.instance.bundles.imported.preload(ctx.instance.projects.get(pk), bid,
+                                                 ctx.json_object().get("remapping"))
 
 
 @routes.route("POST", "/projects/{pk}/bundles/imported/{bid}/actions/activate", access="admin",
@@ -102,9 +106,10 @@ def preload(ctx: RequestContext, pk: str, bid: str):
                               "EV-B08", "EV-C01", "EV-C04", "EV-C05", "EV-S08",
                               unverified="the wording of the activation report (only the ERR_ codes are documented)"))
 def activate(ctx: RequestContext, pk: str, bid: str):
+    """``scenariosActiveOnActivation`` as dataikuapi sends it; ``remapping`` as for :func:`preload` (invented)."""
     body = ctx.json_object()
     return ctx.instance.bundles.imported.activate(ctx.instance.projects.get(pk), bid, ctx.login,
-                                                  body.get("scenariosActiveOnActivation"))
+                                                  body.get("scenariosActiveOnActivation"), body.get("remapping"))
 
 
 @routes.route("DELETE", "/projects/{pk}/bundles/imported/{bid}", access="admin",

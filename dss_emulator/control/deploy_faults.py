@@ -5,6 +5,8 @@
 - ``GET /__emulator__/connections``, ``POST /__emulator__/connections {name, type?}``,
   ``DELETE /__emulator__/connections/{name}``: the connections of a node; activating a bundle whose datasets
   need a missing one fails with ``ERR_BUNDLE_ACTIVATE_MISSING_CONNECTION``.
+- ``POST /__emulator__/faults/health {deploymentId, health}`` (design node): force the deployment's health to
+  WARNING, UNKNOWN, ERROR or UNHEALTHY (``health: null`` clears it); ``GET`` lists the forced values.
 - ``POST /__emulator__/faults/bundle-tags {enabled}`` (design node): turn off (or back on) DSS's option to tag the
   commit of each exported bundle, so that clients meet bundles without a ``dss-bundle-<KEY>-<id>`` tag.
 """
@@ -31,6 +33,20 @@ def arm_deployment_faults(ctx: RequestContext):
 @routes.route("GET", "/faults/deployments", access="global-admin", evidence=control("list the armed deployment faults"))
 def list_deployment_faults(ctx: RequestContext):
     return {"armed": ctx.instance.deployer.faults.as_list()}
+
+
+@routes.route("POST", "/faults/health", access="global-admin",
+              evidence=control("force a deployment's health (WARNING, UNKNOWN, ERROR, UNHEALTHY) or clear it"))
+def force_health(ctx: RequestContext):
+    ctx.instance.deployer.require_design()
+    body = ctx.json_object()
+    ctx.instance.deployer.faults.force_health(body.get("deploymentId"), body.get("health"))
+    return {"forced": ctx.instance.deployer.faults.health_list()}
+
+
+@routes.route("GET", "/faults/health", access="global-admin", evidence=control("list the forced deployment health"))
+def list_forced_health(ctx: RequestContext):
+    return {"forced": ctx.instance.deployer.faults.health_list()}
 
 
 @routes.route("POST", "/faults/bundle-tags", access="global-admin",

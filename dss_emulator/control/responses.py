@@ -55,11 +55,24 @@ def add_route_fault(ctx: RequestContext):
     return {"armed": ctx.instance.route_faults.as_list()}
 
 
-@routes.route("POST", "/faults/futures", access="global-admin", evidence=control("make the next futures hang"))
-def hang_futures(ctx: RequestContext):
-    """Body ``{count}``: the next ``count`` futures started on this instance never finish."""
-    count = ctx.json_object().get("count", 1)
-    if not isinstance(count, int) or count < 0:
-        raise InvalidArgument(f"Invalid count: {count!r}", "count must be a non-negative integer")
-    ctx.instance.futures.hang_next = count
-    return {"hangNext": count}
+@routes.route("POST", "/faults/futures", access="global-admin",
+              evidence=control("make the next futures hang, or answer at once, or fail without an HTTP error"))
+def future_faults(ctx: RequestContext):
+    """Body ``{count?, immediate?, failedAsDead?}``: the next ``count`` futures never finish; the next ``immediate``
+    ones answer their result at once without ``jobId``; ``failedAsDead`` answers failed futures
+    ``{hasResult: false, alive: false, exception}`` instead of an HTTP error (see ``futures/models.py``)."""
+    body = ctx.json_object()
+    futures = ctx.instance.futures
+    for name in ("count", "immediate"):
+        value = body.get(name, 0)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidArgument(f"Invalid {name}: {value!r}", f"{name} must be a non-negative integer")
+    dead = body.get("failedAsDead", futures.failed_as_dead)
+    if not isinstance(dead, bool):
+        raise InvalidArgument(f"Invalid failedAsDead: {dead!r}", "failedAsDead must be true or false")
+    if "count" in body:
+        futures.hang_next = body["count"]
+    if "immediate" in body:
+        futures.immediate_next = body["immediate"]
+    futures.failed_as_dead = dead
+    return {"hangNext": futures.hang_next, "immediateNext": futures.immediate_next, "failedAsDead": dead}

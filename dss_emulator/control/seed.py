@@ -57,6 +57,10 @@ def seed_samples(instance: Instance) -> dict:
     """The sample projects (design nodes only) and the sample plugin."""
     projects = []
     for sample in samples.SAMPLE_PROJECTS if instance.role == "design" else ():
+        for name, spec in sample.connections.items():  # design-only connections, remapped by every infra
+            if not instance.connections.has(name):
+                instance.connections.add(name, spec["type"])
+            instance.deployer.infras.add_remapping(name, spec["remappedTo"])
         try:
             project = instance.projects.create(sample.key, samples.project_params(sample),
                                                samples.project_files(sample), author=samples.OWNER)

@@ -18,7 +18,9 @@ from starlette.routing import Route
 from .auth import authorize, key_from_headers
 from .context import RequestContext, UploadedFile
 from .exceptions import DSSError, InjectedFault, InvalidArgument, NotImplementedRoute, PayloadTooLarge
+from .nulls import drop_nulls
 from .routing import Raw, RouteSpec, Text
+from .version import DSS_VERSION
 
 if TYPE_CHECKING:
     from ..instance import Instance
@@ -41,7 +43,7 @@ def _to_response(result) -> Response:
         return Response(result.content, media_type=result.media_type)
     if isinstance(result, Text):
         return Response(result.content, media_type="text/plain")
-    return _json_response({} if result is None else result)
+    return _json_response({} if result is None else drop_nulls(result))
 
 
 def _too_large(limit: int) -> PayloadTooLarge:
@@ -105,7 +107,8 @@ def _make_endpoint(instance: Instance, spec: RouteSpec):
                     raise InjectedFault(fault.status, fault.message)
             key = instance.keys.authenticate(key_from_headers(request.headers))
             authorize(key, spec.access, request.path_params)
-            # read from the handler's thread on first use: after the handler has checked the caller's rights
+            # read from the handler's thread on first use: after the declared access (above) and any object-level
+            # check of the handler
             ctx = RequestContext(instance, request.method, path, request.query_params, key,
                                  lambda: from_thread.run(_read_body, request, limit))
             result = await run_in_threadpool(spec.handler, ctx, **request.path_params)
@@ -122,21 +125,35 @@ def _make_endpoint(instance: Instance, spec: RouteSpec):
     return endpoint
 
 
+PUBLIC_API, CLIENT_API = "/public/api/", "/dip/publicapi/"
+
+
 class _NormalisePath:
-    """Tolerate trailing slashes and the ``//dip`` the client builds from a host ending in ``/``."""
+    """Tolerate trailing slashes and the ``//dip`` the client builds from a host ending in ``/``; serve the
+    documented ``/public/api/`` base as ``/dip/publicapi/`` (EV-T01, EV-T02); send ``DSS-Version`` (EV-T04)."""
 
     def __init__(self, app):
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] == "http":
-            path = scope["path"]
-            while "//" in path:
-                path = path.replace("//", "/")
-            if len(path) > 1:
-                path = path.rstrip("/")
-            scope = dict(scope, path=path, raw_path=path.encode())
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        while "//" in path:
+            path = path.replace("//", "/")
+        if len(path) > 1:
+            path = path.rstrip("/")
+        if (path + "/").startswith(PUBLIC_API):
+            path = CLIENT_API + path[len(PUBLIC_API):]
+        scope = dict(scope, path=path, raw_path=path.encode())
+
+        async def send_with_version(message):
+            if message["type"] == "http.response.start":
+                message = dict(message, headers=[*message.get("headers", []), (b"dss-version", DSS_VERSION.encode())])
+            await send(message)
+
+        await self.app(scope, receive, send_with_version)
 
 
 def _specificity(spec: RouteSpec) -> list[int]:

@@ -36,7 +36,7 @@ class ApiKey:
 
 
 def key_from_headers(headers) -> str | None:
-    """Extract the API key the way DSS accepts it: Basic ``key:``, Bearer, or the API ticket header."""
+    """Extract the API key the way DSS accepts it: Basic ``key:`` or ``:key``, Bearer, or the API ticket header."""
     ticket = headers.get("x-dku-apiticket")
     if ticket:
         return ticket
@@ -46,10 +46,10 @@ def key_from_headers(headers) -> str | None:
         return value.strip()
     if scheme.lower() == "basic" and value:
         try:
-            user = base64.b64decode(value.strip()).decode().split(":", 1)[0]
+            user, _, password = base64.b64decode(value.strip()).decode().partition(":")
         except (ValueError, UnicodeDecodeError):
             return None
-        return user or None
+        return user or password or None  # the client's key:"" form, or the documented "":key (EV-T03)
     return None
 
 
@@ -65,7 +65,8 @@ class KeyStore:
     def authenticate(self, key: str | None) -> ApiKey:
         """Return the key's rights, or raise 401 for a missing or unknown key."""
         if not key:
-            raise Unauthenticated("No API key provided", "Provide an API key as the HTTP Basic user name")
+            raise Unauthenticated("No API key provided", "Provide an API key with HTTP Basic (user name or password) "
+                                                        "or as a Bearer token")
         if secrets.compare_digest(key, self._admin.key):
             return self._admin
         found = self._keys.get(key)

@@ -10,6 +10,7 @@ import re
 import threading
 from typing import TYPE_CHECKING
 
+from ..bundles.automation import connection_remapping
 from ..core.exceptions import AlreadyExists, Conflict, InvalidArgument, NotFound
 from ..core.storage import read_json, write_json
 
@@ -101,7 +102,7 @@ class Infras:
                 raise InvalidArgument(f"Cannot change the id of infra {infra_id} to {body.get('id')!r}")
             updated = dict(infra)
             for field in ("stage", "governCheckPolicy", "automationNodeExternalUrl", "trustAllSSLCertificates",
-                          "permissions", "autoconfigureFromNodesDirectory", "nodeId"):
+                          "permissions", "autoconfigureFromNodesDirectory", "nodeId", "bundleContainerSettings"):
                 if field in body:
                     updated[field] = body[field]
             self._check(updated)
@@ -120,6 +121,21 @@ class Infras:
             self._infras[infra_id] = updated
             write_json(self._path, self._infras)
 
+    def remapping(self, infra_id: str) -> dict:
+        """The infra-level connection remapping (EV-C02; field name as in deployment settings: inferred)."""
+        with self._lock:
+            return ((self._get(infra_id).get("bundleContainerSettings") or {}).get("remapping") or {})
+
+    def add_remapping(self, source: str, target: str) -> None:
+        """Remap connection ``source`` to ``target`` on every infra that does not remap ``source`` yet (seeding)."""
+        with self._lock:
+            for infra in self._infras.values():
+                remapping = infra.setdefault("bundleContainerSettings", {}).setdefault("remapping", {})
+                entries = remapping.setdefault("connections", [])
+                if not any(e.get("source") == source for e in entries):
+                    entries.append({"source": source, "target": target})
+            write_json(self._path, self._infras)
+
     @staticmethod
     def _check(infra: dict) -> None:
         if not isinstance(infra.get("stage"), str) or not infra["stage"]:
@@ -127,6 +143,11 @@ class Infras:
         if infra.get("governCheckPolicy") not in GOVERN_POLICIES:
             raise InvalidArgument(f"Invalid governCheckPolicy: {infra.get('governCheckPolicy')!r} (expected one of "
                                   f"{', '.join(GOVERN_POLICIES)})")
+        container = infra.get("bundleContainerSettings")
+        if container is not None:
+            if not isinstance(container, dict):
+                raise InvalidArgument(f"Invalid bundleContainerSettings: {container!r} (expected an object)")
+            connection_remapping(container.get("remapping"))
 
     def create(self, infra_id: object, stage: object, govern_policy: object) -> None:
         """A new infra without an automation node (set its URL and key through its settings)."""

@@ -7,6 +7,8 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+from ..bundles.archive import BundleArchive
+from ..bundles.automation import connection_remapping
 from ..bundles.common import check_bundle_id
 from ..core.clock import now_ms
 from ..core.exceptions import AlreadyExists, BadRequest, Conflict, DSSError, InvalidArgument, NotFound
@@ -15,7 +17,7 @@ from ..core.storage import read_json, write_json
 from ..futures.models import Future
 from .infras import Infras
 from .projects import PublishedProjects, check_published_key
-from .updates import UpdateFaults, probe, run_update
+from .updates import FORCED_SEVERITY, DeploymentFaults, effective_remapping, empty_monitoring, probe, run_update
 
 if TYPE_CHECKING:
     from ..instance import Instance
@@ -31,13 +33,13 @@ def _new_settings(dep_id: str, infra_id: str, published_key: str, bundle_id: str
             "bundleContainerSettings": {
                 "remapping": {"connections": [], "codeEnvs": []},
                 "codeEnvsBehavior": {"importTimeMode": "INSTALL_IF_MISS", "envImportSpecificationMode": "SPECIFIED"}},
-            "localVariables": {}, "scenariosToActivate": {}, "disableAutomaticTriggers": False}
+            "localVariables": {}, "scenariosToActivate": {}, "disableAutomaticTriggers": False, "enabled": True}
 
 
 class Deployments:
     """Deployments in ``<instance>/deployer/deployments/<id>.json``: settings, applied settings, update history."""
 
-    def __init__(self, instance: Instance, infras: Infras, projects: PublishedProjects, faults: UpdateFaults):
+    def __init__(self, instance: Instance, infras: Infras, projects: PublishedProjects, faults: DeploymentFaults):
         self.instance = instance
         self.infras, self.projects, self.faults = infras, projects, faults
         self._dir = instance.root / "deployer" / "deployments"
@@ -66,6 +68,8 @@ class Deployments:
 
     # --- create / settings / delete -------------------------------------------------------------------------
     def _check_target(self, settings: dict, dep_id: str) -> None:
+        """Valid target; a second deployment of one project on one infra is refused (unverified: kept because two
+        deployments overwriting one automation project is never what a user wants)."""
         check_published_key(settings["deployedProjectKey"], "deployedProjectKey")
         check_bundle_id(settings["bundleId"])
         self.projects.package(settings["publishedProjectKey"], settings["bundleId"])
@@ -108,20 +112,33 @@ class Deployments:
                     raise InvalidArgument(f"Cannot change {field} of deployment {dep_id} "
                                           f"from {dep['settings'][field]!r} to {body[field]!r}: it is fixed once "
                                           f"the deployment exists; create another deployment")
-            for field, kind in (("localVariables", dict), ("scenariosToActivate", dict), ("tags", list)):
+            for field, kind in (("localVariables", dict), ("scenariosToActivate", dict), ("tags", list),
+                                ("enabled", bool)):
                 if field in body and not isinstance(body[field], kind):
                     raise InvalidArgument(f"Invalid {field}: {body[field]!r} ({field} must be a {kind.__name__})")
             settings = dict(dep["settings"], **body)
+            container = settings.get("bundleContainerSettings")
+            if not isinstance(container, dict):
+                raise InvalidArgument(f"Invalid bundleContainerSettings: {container!r} (expected an object)")
+            connection_remapping(container.get("remapping"))
             self._check_target(settings, dep_id)
             dep["settings"] = settings
             dep["lastModifiedBy"] = login
             self._save(dep)
 
     def delete(self, dep_id: str) -> None:
+        """Only a deployment disabled (``enabled: false``) and updated since may go (EV-X07, weak evidence: the
+        client's note may come from the API Deployer)."""
         with self._lock:
             dep = self.get(dep_id)
             if self._running(dep):
                 raise Conflict(f"Cannot delete deployment {dep_id}: an update is running")
+            if dep["settings"].get("enabled", True) is not False:
+                raise Conflict(f"Cannot delete deployment {dep_id}: it is enabled; disable it (enabled: false in its "
+                               f"settings), update it, then delete it")
+            if (dep["appliedSettings"] or {}).get("enabled", True) is not False:
+                raise Conflict(f"Cannot delete deployment {dep_id}: it was disabled but not updated since; update it, "
+                               f"then delete it")
             del self._deps[dep_id]
             (self._dir / f"{dep_id}.json").unlink(missing_ok=True)
 
@@ -171,10 +188,17 @@ class Deployments:
             injected = self.faults.take(dep_id)
             if injected:
                 raise DSSError(injected)
+            if settings.get("enabled", True) is False:  # inferred: a disabled deployment deploys nothing
+                log("The deployment is disabled: nothing is deployed")
+                self._edit_update(dep_id, ts, lambda u: u.update(status="SUCCESS", endTimestamp=now_ms()),
+                                  applied=settings)
+                return {"deploymentId": dep_id, "bundleId": settings["bundleId"], "disabled": True}
             archive = self.projects.archive_path(settings["publishedProjectKey"], settings["bundleId"])
             package = self.projects.package(settings["publishedProjectKey"], settings["bundleId"])
+            remapping = effective_remapping(self.infras.remapping(settings["infraId"]),
+                                            (settings.get("bundleContainerSettings") or {}).get("remapping"))
             result = run_update(self.infras.target(settings["infraId"]), settings, archive,
-                                package["designNodeInfo"]["projectKey"], log)
+                                package["designNodeInfo"]["projectKey"], remapping, log)
         except Exception as error:
             text = error.message if isinstance(error, DSSError) else f"Internal emulator error: {error}"
             log(f"Update failed: {text}")
@@ -212,33 +236,48 @@ class Deployments:
         return found
 
     # --- health ---------------------------------------------------------------------------------------------
-    def health(self, dep_id: str) -> tuple[str, list[dict]]:
-        """Health and messages: OUT_OF_SYNC until updated or after unapplied changes, ERROR after a failed update."""
+    def health(self, dep_id: str) -> tuple[str, list[dict], dict]:
+        """Health, messages and scenario monitoring: OUT_OF_SYNC until updated or after unapplied changes, ERROR
+        after a failed update, else from the automation node (see :func:`probe`); a forced health wins."""
         dep = self.get(dep_id)
         settings = dep["settings"]
+        forced = self.faults.forced_health(dep_id)
+        if forced:
+            severity = FORCED_SEVERITY[forced]
+            return forced, [message(severity, f"{severity}_DEPLOYMENT_FORCED_HEALTH", forced.title(),
+                                    f"Health of deployment {dep_id} forced to {forced} by the emulator's control API")
+                            ], empty_monitoring()
         updates = self.updates(dep_id)
         finished = [u for u in updates if u["status"] != "RUNNING"]
         notes = [message("INFO", "INFO_DEPLOYMENT_UPDATE_RUNNING", "Update running", "An update is running")
                  ] if len(finished) < len(updates) else []
         if not finished:
             text = f"Deployment {dep_id} has never been updated"
-            return "OUT_OF_SYNC", notes + [message("WARNING", "WARN_DEPLOYMENT_NEVER_DEPLOYED", "Never deployed", text)]
+            return "OUT_OF_SYNC", notes + [message("WARNING", "WARN_DEPLOYMENT_NEVER_DEPLOYED", "Never deployed",
+                                                   text)], empty_monitoring()
         last = finished[-1]
         if last["status"] != "SUCCESS":
-            text = f"The last update ({last['status']}) failed: {last['error'] or 'aborted'}"
-            return "ERROR", notes + [message("ERROR", "ERR_DEPLOYMENT_UPDATE_FAILED", "Update failed", text)]
+            text = f"The last update ({last['status']}) failed: {last.get('error') or 'aborted'}"
+            return "ERROR", notes + [message("ERROR", "ERR_DEPLOYMENT_UPDATE_FAILED", "Update failed", text)
+                                     ], empty_monitoring()
         if dep["appliedSettings"] != settings:
             applied = dep["appliedSettings"] or {}
             text = (f"The settings changed since the last update (bundle {applied.get('bundleId')} deployed, "
                     f"{settings['bundleId']} configured); update the deployment")
-            return "OUT_OF_SYNC", notes + [message("WARNING", "WARN_DEPLOYMENT_OUT_OF_SYNC", "Out of sync", text)]
+            return "OUT_OF_SYNC", notes + [message("WARNING", "WARN_DEPLOYMENT_OUT_OF_SYNC", "Out of sync", text)
+                                           ], empty_monitoring()
         try:
             target = self.infras.target(settings["infraId"])
         except DSSError as error:
-            return "ERROR", notes + [message("ERROR", "ERR_DEPLOYMENT_INFRA", "Infra unusable", error.message)]
-        health, text = probe(target, settings["deployedProjectKey"], settings["bundleId"])
-        severity = {"HEALTHY": "SUCCESS", "OUT_OF_SYNC": "WARNING"}.get(health, "ERROR")
-        return health, notes + [message(severity, f"{severity}_DEPLOYMENT_{health}", health.title(), text)]
+            return "ERROR", notes + [message("ERROR", "ERR_DEPLOYMENT_INFRA", "Infra unusable", error.message)
+                                     ], empty_monitoring()
+        archive = BundleArchive.from_path(self.projects.archive_path(settings["publishedProjectKey"],
+                                                                     settings["bundleId"]))
+        health, text, monitoring = probe(target, settings["deployedProjectKey"], settings["bundleId"],
+                                         archive.scenario_ids())
+        severity = {"HEALTHY": "SUCCESS", "OUT_OF_SYNC": "WARNING", "WARNING": "WARNING"}.get(health, "ERROR")
+        return health, notes + [message(severity, f"{severity}_DEPLOYMENT_{health}", health.title(), text)], \
+            monitoring
 
 
 class DeployerBackend:
@@ -248,7 +287,7 @@ class DeployerBackend:
         self.instance = instance
         self.infras = Infras(instance)
         self.projects = PublishedProjects(instance)
-        self.faults = UpdateFaults()
+        self.faults = DeploymentFaults()
         self.deployments = Deployments(instance, self.infras, self.projects, self.faults)
 
     def require_design(self) -> None:

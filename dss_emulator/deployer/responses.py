@@ -221,10 +221,9 @@ def get_deployment_light_status(ctx: RequestContext, dep_id: str):
                               unverified="the health of a never-updated deployment (EV-X10)"))
 def get_deployment_heavy_status(ctx: RequestContext, dep_id: str):
     _deployment(ctx, dep_id)
-    health, messages = ctx.instance.deployer.deployments.health(dep_id)
+    health, messages, monitoring = ctx.instance.deployer.deployments.health(dep_id)
     return {"deploymentId": dep_id, "health": health, "healthMessages": info_messages(messages),
-            "monitoring": {"hasScenarios": False, "hasActiveScenarios": False, "failed": [], "warning": [],
-                           "successful": [], "aborted": [], "running": []}}
+            "monitoring": monitoring}
 
 
 @routes.route("GET", "/deployments/{dep_id}/settings", access="object-read",
@@ -250,7 +249,7 @@ def delete_deployment(ctx: RequestContext, dep_id: str):
               evidence=client("dss/projectdeployer.py", "DSSProjectDeployerDeployment.start_update",
                               "EV-X03", "EV-X04", "EV-F03", "EV-C02", "EV-C03", "EV-C05"))
 def start_update(ctx: RequestContext, dep_id: str):
-    return _deployer(ctx).deployments.start_update(dep_id, ctx.login).state()
+    return ctx.instance.futures.answer(_deployer(ctx).deployments.start_update(dep_id, ctx.login))
 
 
 @routes.route("GET", "/deployments/{dep_id}/update", access="object-read",

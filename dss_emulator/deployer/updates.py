@@ -31,12 +31,17 @@ class UpdateFault:
     message: str
 
 
-class UpdateFaults:
-    """Fault injection: the next N updates (optionally of one deployment) end in ERROR."""
+FORCED_SEVERITY = {"WARNING": "WARNING", "UNKNOWN": "INFO", "ERROR": "ERROR", "UNHEALTHY": "ERROR"}
+
+
+class DeploymentFaults:
+    """Fault injection: the next N updates (optionally of one deployment) end in ERROR; a deployment's health is
+    forced to WARNING, UNKNOWN, ERROR or UNHEALTHY until cleared."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._faults: list[UpdateFault] = []
+        self._health: dict[str, str] = {}
 
     def arm(self, count: object, deployment_id: object = None, message: object = None) -> None:
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
@@ -56,10 +61,31 @@ class UpdateFaults:
                     return fault.message
             return None
 
+    def force_health(self, deployment_id: object, health: object) -> None:
+        """Force the health of ``deployment_id`` (``None`` clears it)."""
+        if not isinstance(deployment_id, str) or not deployment_id:
+            raise InvalidArgument(f"Invalid deploymentId: {deployment_id!r} (deploymentId must be a string)")
+        if health is not None and health not in FORCED_SEVERITY:
+            raise InvalidArgument(f"Invalid health: {health!r} (expected one of {', '.join(FORCED_SEVERITY)} or "
+                                  f"null)")
+        with self._lock:
+            if health is None:
+                self._health.pop(deployment_id, None)
+            else:
+                self._health[deployment_id] = health
+
+    def forced_health(self, deployment_id: str) -> str | None:
+        with self._lock:
+            return self._health.get(deployment_id)
+
     def as_list(self) -> list[dict]:
         with self._lock:
             return [{"count": f.remaining, "deploymentId": f.deployment_id, "message": f.message}
                     for f in self._faults if f.remaining > 0]
+
+    def health_list(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._health)
 
 
 def _report_lines(what: str, report: dict | None) -> list[str]:
@@ -67,9 +93,19 @@ def _report_lines(what: str, report: dict | None) -> list[str]:
     return [f"{what}: {m.get('severity')} {m.get('code')}: {m.get('message')}" for m in messages]
 
 
-def run_update(target: tuple[str, str], settings: dict, archive: Path, bundle_project_key: str,
+def effective_remapping(infra: dict | None, deployment: dict | None) -> dict:
+    """Infra-level connection remapping overridden by the deployment's, per source (EV-C02, EV-C03: deployment-level
+    remappings take precedence; applying the infra's at each update is DSS 13.5's option, taken as on: inferred)."""
+    merged = {e["source"]: e for e in (infra or {}).get("connections") or []}
+    merged.update({e["source"]: e for e in (deployment or {}).get("connections") or []})
+    return {"connections": [{"source": s, "target": e["target"]} for s, e in sorted(merged.items())]}
+
+
+def run_update(target: tuple[str, str], settings: dict, archive: Path, bundle_project_key: str, remapping: dict,
                log: Callable[[str], None]) -> dict:
-    """Deploy ``settings['bundleId']`` (archive at ``archive``) to the node at ``target``; return a report."""
+    """Deploy ``settings['bundleId']`` (archive at ``archive``) to the node at ``target`` with the connection
+    ``remapping``; return a report. The remapping travels in the preload and activate bodies (see
+    ``bundles/responses.py``: an emulator-internal channel)."""
     url, api_key = target
     bundle_id = settings["bundleId"]
     project_key = settings["deployedProjectKey"]
@@ -93,11 +129,16 @@ def run_update(target: tuple[str, str], settings: dict, archive: Path, bundle_pr
             log(f"Importing bundle {bundle_id} into project {project_key}")
             with archive.open("rb") as fp:
                 project.import_bundle_from_stream(fp)
+        actions = f"/projects/{project_key}/bundles/imported/{bundle_id}/actions"
+        for entry in remapping["connections"]:
+            log(f"Connection {entry['source']} is remapped to {entry['target']}")
         log(f"Preloading bundle {bundle_id}")
-        for line in _report_lines("preload", project.preload_bundle(bundle_id)):
+        preload = client._perform_json("POST", f"{actions}/preload", body={"remapping": remapping})
+        for line in _report_lines("preload", preload):
             log(line)
         log(f"Activating bundle {bundle_id}")
-        report = project.activate_bundle(bundle_id, scenarios_to_enable=settings.get("scenariosToActivate") or None)
+        report = client._perform_json("POST", f"{actions}/activate", body={
+            "scenariosActiveOnActivation": settings.get("scenariosToActivate") or None, "remapping": remapping})
         for line in _report_lines("activation", report):
             log(line)
         local = settings.get("localVariables") or {}
@@ -115,17 +156,63 @@ def run_update(target: tuple[str, str], settings: dict, archive: Path, bundle_pr
     return {"bundleId": bundle_id, "deployedProjectKey": project_key, "activationReport": report}
 
 
-def probe(target: tuple[str, str], project_key: str, bundle_id: str) -> tuple[str, str]:
-    """Health of a deployed project as seen on its automation node: ``(health, message)``."""
-    url, api_key = target
-    try:
-        items = DSSClient(url, api_key).list_projects()
-    except (DataikuException, requests.RequestException) as error:
-        return "ERROR", f"Cannot read the automation node at {url}: {type(error).__name__}"
-    item = next((p for p in items if p.get("projectKey") == project_key), None)
-    if item is None:
-        return "OUT_OF_SYNC", f"Project {project_key} does not exist on the automation node"
-    active = (item.get("activeBundleState") or {}).get("bundleId")
-    if active != bundle_id:
-        return "OUT_OF_SYNC", f"The active bundle of project {project_key} is {active}, not {bundle_id}"
+MONITORING_LISTS = {"SUCCESS": "successful", "WARNING": "warning", "FAILED": "failed", "ABORTED": "aborted"}
+RUNS_LOOKED_AT = 50
+
+
+def empty_monitoring() -> dict:
+    """``monitoring`` of a deployment status (EV-X05): scenarios listed by the outcome of their last run."""
+    return {"hasScenarios": False, "hasActiveScenarios": False, "failed": [], "warning": [], "successful": [],
+            "aborted": [], "running": []}
+
+
+def scenario_monitoring(project, bundle_id: str, scenario_ids: list[str]) -> dict:
+    """The bundle's scenarios (ids) on the node by the outcome of their last run made with ``bundle_id`` active.
+
+    Inferred: only the bundle's own scenarios are listed (the Deployer knows them from the bundle; "Automation
+    local" ones are not), and only runs made with the bundle active count (the Test Dashboard shows runs per bundle,
+    EV-S02), so a new bundle starts without the failures of the previous one.
+    """
+    monitoring = empty_monitoring()
+    monitoring["hasScenarios"] = bool(scenario_ids)
+    for scenario_id in scenario_ids:
+        scenario = project.get_scenario(scenario_id)
+        if scenario.get_status().get_raw().get("active"):
+            monitoring["hasActiveScenarios"] = True
+        runs = scenario.get_last_runs(limit=RUNS_LOOKED_AT, only_finished_runs=False)
+        last = next((r.run for r in runs if r.run.get("bundleId") == bundle_id), None)
+        if last is None:
+            continue
+        outcome = (last.get("result") or {}).get("outcome")
+        monitoring["running" if outcome is None else MONITORING_LISTS[outcome]].append(scenario_id)
+    return monitoring
+
+
+def health_from_monitoring(monitoring: dict, bundle_id: str, project_key: str) -> tuple[str, str]:
+    """Inferred: a scenario whose last run failed makes the deployment UNHEALTHY, a warning or an abort WARNING."""
+    if monitoring["failed"]:
+        return "UNHEALTHY", f"Scenario(s) {', '.join(monitoring['failed'])} failed in their last run"
+    if monitoring["warning"] or monitoring["aborted"]:
+        names = ", ".join(monitoring["warning"] + monitoring["aborted"])
+        return "WARNING", f"Scenario(s) {names} ended with a warning or were aborted in their last run"
     return "HEALTHY", f"Bundle {bundle_id} is active in project {project_key}"
+
+
+def probe(target: tuple[str, str], project_key: str, bundle_id: str, scenario_ids: list[str]) -> tuple[str, str, dict]:
+    """Health of a deployed project as seen on its automation node: ``(health, message, monitoring)``."""
+    url, api_key = target
+    client = DSSClient(url, api_key)
+    try:
+        items = client.list_projects()
+        item = next((p for p in items if p.get("projectKey") == project_key), None)
+        if item is None:
+            return "OUT_OF_SYNC", f"Project {project_key} does not exist on the automation node", empty_monitoring()
+        active = (item.get("activeBundleState") or {}).get("bundleId")
+        if active != bundle_id:
+            return ("OUT_OF_SYNC", f"The active bundle of project {project_key} is {active}, not {bundle_id}",
+                    empty_monitoring())
+        monitoring = scenario_monitoring(client.get_project(project_key), bundle_id, scenario_ids)
+    except (DataikuException, requests.RequestException) as error:
+        return "ERROR", f"Cannot read the automation node at {url}: {type(error).__name__}", empty_monitoring()
+    health, text = health_from_monitoring(monitoring, bundle_id, project_key)
+    return health, text, monitoring

@@ -1,4 +1,11 @@
-"""Futures run in background threads; a failed future answers an HTTP error, as the client expects."""
+"""Futures run in background threads.
+
+A finished future answers ``{hasResult: true, alive: false, result}`` (``result`` dropped when null, EV-T06). How
+DSS answers a *failed* future is unverified (EV-F04): by default it answers the error as an HTTP error, the only
+failure the client's ``wait_for_result`` can see; with ``failed_as_dead`` it answers ``{hasResult: false,
+alive: false, exception}`` instead, the shape a robust poller must also end on. ``immediate_next`` makes the next
+futures answer their result at once, without ``jobId`` (EV-F01: DSS does so when the work is quick).
+"""
 from __future__ import annotations
 
 import threading
@@ -8,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.exceptions import DSSError, NotFound
+from ..core.exceptions import DSSError
+from .exceptions import FutureNotFound
 
 
 @dataclass
@@ -22,24 +30,36 @@ class Future:
     done: bool = False
     aborted: bool = False
     hangs: bool = False
+    immediate: bool = False
     progress: list[str] = field(default_factory=list)
+    finished: threading.Event = field(default_factory=threading.Event)
 
-    def state(self) -> dict:
+    def state(self, failed_as_dead: bool = False) -> dict:
+        """The wire state; a failure is raised unless ``failed_as_dead``."""
         running_time = int((time.time() - self.started) * 1000)
-        base = {"jobId": self.job_id, "payload": self.payload, "runningTime": running_time,
-                "aborted": self.aborted, "progress": {"states": [{"name": s} for s in self.progress]}}
-        if self.done:
+        base = {"payload": self.payload, "runningTime": running_time, "aborted": self.aborted,
+                "progress": {"states": [{"name": s} for s in self.progress]}}
+        if not self.immediate:
+            base["jobId"] = self.job_id
+        if not self.done:
+            return dict(base, hasResult=False, alive=True)
+        if self.error is None:
             return dict(base, hasResult=True, alive=False, result=self.result)
-        return dict(base, hasResult=False, alive=True)
+        if not failed_as_dead:
+            raise self.error
+        return dict(base, hasResult=False, alive=False, exception=self.error.as_dict())
 
 
 class FuturesBackend:
-    """The futures of one instance. ``hang_next`` makes the next N futures never finish (fault injection)."""
+    """The futures of one instance, with fault injection: ``hang_next`` futures never finish, ``immediate_next``
+    ones answer their result at once, and ``failed_as_dead`` changes how failures are answered."""
 
     def __init__(self, instance):
         self._lock = threading.Lock()
         self._futures: dict[str, Future] = {}
         self.hang_next = 0
+        self.immediate_next = 0
+        self.failed_as_dead = False
         self._record_error = instance.record_error
 
     def start(self, work: Callable[[Future], Any], payload: dict, project_key: str | None = None) -> Future:
@@ -51,6 +71,9 @@ class FuturesBackend:
             if self.hang_next > 0:
                 self.hang_next -= 1
                 future.hangs = True
+            elif self.immediate_next > 0:
+                self.immediate_next -= 1
+                future.immediate = True
             self._futures[future.job_id] = future
         if future.hangs:
             return future
@@ -64,6 +87,7 @@ class FuturesBackend:
                 self._record_error(f"future {future.job_id}", exc)
                 future.error = DSSError(f"Internal emulator error in future: {exc}")
             future.done = True
+            future.finished.set()
 
         threading.Thread(target=run, name=f"future-{future.job_id}", daemon=True).start()
         return future
@@ -71,15 +95,18 @@ class FuturesBackend:
     def get(self, job_id: str) -> Future:
         future = self._futures.get(job_id)
         if future is None:
-            raise NotFound(f"Future not found: {job_id}", f"No future with id {job_id}")
+            raise FutureNotFound(job_id)
         return future
 
+    def answer(self, future: Future) -> dict:
+        """What a request about ``future`` answers; the start of an immediate one waits for its end (call it with
+        no lock held: the work may need them)."""
+        if future.immediate:
+            future.finished.wait()
+        return future.state(self.failed_as_dead)
+
     def state(self, job_id: str) -> dict:
-        """The wire state; a future that ended in error answers that error (the client's only failure path)."""
-        future = self.get(job_id)
-        if future.done and future.error is not None:
-            raise future.error
-        return future.state()
+        return self.answer(self.get(job_id))
 
     def abort(self, job_id: str) -> None:
         future = self.get(job_id)
@@ -87,6 +114,7 @@ class FuturesBackend:
         if not future.done:
             future.error = DSSError(f"Future {job_id} was aborted")
             future.done = True
+            future.finished.set()
 
     def list(self) -> list[Future]:
         return list(self._futures.values())

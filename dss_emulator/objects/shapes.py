@@ -28,8 +28,7 @@ def dataset(kind: str, login: str, params: dict | None = None, format_type: str 
             managed: bool = False, tags: list[str] | None = None) -> dict:
     """``datasets/<name>.json`` for a new dataset of type ``kind``."""
     params = dict(params or {})
-    if kind == "UploadedFiles":
-        params.setdefault("uploadConnection", MANAGED_CONNECTION)
+    if kind == "UploadedFiles":  # no uploadConnection: the built-in upload location of the data dir (EV-D03)
         params.setdefault("filesSelectionRules", {"mode": "ALL"})
     is_file = kind in FILE_TYPES
     return {

@@ -22,8 +22,9 @@ class NotADevPlugin(InvalidInput):
 
 class InvalidPluginFilePath(InvalidInput):
     def __init__(self, rel: str):
-        super().__init__(f"Invalid plugin file path: {rel!r}",
-                         "a path relative to the plugin root, without '..' and outside .git, is needed")
+        super().__init__(f"Invalid plugin file path: {rel[:300]!r}",
+                         "a path relative to the plugin root, without '..', outside .git, with names of at most "
+                         "255 bytes, is needed")
 
 
 class PluginFileNotFound(NotFound):

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..core.exceptions import invalid
 from ..core.gitcmd import git
 from ..core.storage import read_json, write_json
+from ..projects import recovery
 from ..projects.models import write_file
 from .exceptions import InvalidPluginFilePath, NotADevPlugin, PluginAlreadyExists, PluginFileNotFound, PluginNotFound
 
@@ -56,6 +57,8 @@ class PluginsBackend:
     def __init__(self, root: Path):
         """``root``: the instance's data directory (plugins live in its ``plugins`` folder)."""
         self.root = root / "plugins"
+        self._building = self.root / ".building"  # plugins are built here, then renamed into place
+        shutil.rmtree(self._building, ignore_errors=True)  # what a crash during an install left
         self._lock = threading.Lock()
         self._locks: dict[str, threading.RLock] = {}
 
@@ -91,7 +94,9 @@ class PluginsBackend:
     # --- creation --------------------------------------------------------------------------------------------
     def install(self, plugin_id: str, files: dict[str, str | bytes | dict], dev: bool = False,
                 author: str = "admin") -> Plugin:
-        """Create a plugin from ``files`` (``plugin.json`` included); a dev plugin is a committed git repo."""
+        """Create a plugin from ``files`` (``plugin.json`` included); a dev plugin is a committed git repo.
+
+        Built aside and renamed into place once complete: a crash never leaves a half-installed plugin."""
         if not isinstance(plugin_id, str) or not PLUGIN_ID_RE.match(plugin_id):
             raise invalid(f"Invalid plugin id: {plugin_id!r}",
                           "a plugin id uses lowercase letters, digits, '-' and '_'")
@@ -101,14 +106,20 @@ class PluginsBackend:
             if any((self._dir(plugin_id, d) / "plugin.json").is_file() for d in (True, False)):
                 raise PluginAlreadyExists(plugin_id)
             path = self._dir(plugin_id, dev)
-            shutil.rmtree(path, ignore_errors=True)
-            path.mkdir(parents=True)
-            for rel, content in files.items():
-                write_file(self._inside(path, rel), content)
-            if dev:
-                git(path, "init", "-q", "--template=", "-b", "master")
-                git(path, "add", "-A", author=author)
-                git(path, "commit", "-q", "-m", f"Created plugin {plugin_id}", author=author)
+            building = recovery.aside(self._building, "", plugin_id)
+            try:
+                building.mkdir(parents=True)
+                for rel, content in files.items():
+                    write_file(self._inside(building, rel), content)
+                if dev:
+                    git(building, "init", "-q", "--template=", "-b", "master")
+                    git(building, "add", "-A", author=author)
+                    git(building, "commit", "-q", "-m", f"Created plugin {plugin_id}", author=author)
+                shutil.rmtree(path, ignore_errors=True)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                building.rename(path)
+            finally:
+                shutil.rmtree(building, ignore_errors=True)
             return Plugin(plugin_id, path, dev)
 
     # --- settings --------------------------------------------------------------------------------------------
@@ -142,7 +153,8 @@ class PluginsBackend:
     def _inside(root: Path, rel: str) -> Path:
         """``root / rel``, refusing paths that leave the plugin or touch its ``.git``."""
         parts = [p for p in rel.replace("\\", "/").split("/") if p not in ("", ".")]
-        if not parts or ".." in parts or parts[0] == ".git":
+        if not parts or ".." in parts or parts[0] == ".git" or "\0" in rel or \
+                any(len(part.encode()) > 255 for part in parts):
             raise InvalidPluginFilePath(rel)
         return root.joinpath(*parts)
 

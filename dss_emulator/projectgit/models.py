@@ -162,8 +162,8 @@ class ProjectGitBackend:
 
     def pull(self, project: Project, branch_name: str | None, author: str) -> dict:
         """``git pull --rebase`` from the upstream (or ``branch_name`` of the default remote). A conflict aborts
-        the rebase, leaving the tree as it was, and answers ``success: false``. A first successful pull makes
-        the current branch track what it pulled."""
+        the rebase, leaving the tree as it was, and answers ``success: false``. Pulling sets no tracking: no
+        evidence says DSS does."""
         with self._working(project, author) as repo:
             branch = repo.require_branch()
             upstream = repo.upstream(branch)
@@ -177,9 +177,7 @@ class ProjectGitBackend:
                 return log.fail(f"Pull aborted: could not fetch {source} from {remote}").as_dict()
             fetched = repo.git("rev-parse", "FETCH_HEAD^{commit}").stdout.strip()
             require_safe_tree(repo, fetched, f"{remote}/{source}")
-            if repo.run(log, "rebase", "--no-autostash", fetched):
-                repo.set_upstream_if_missing(branch, remote, source)
-            else:
+            if not repo.run(log, "rebase", "--no-autostash", fetched):
                 self._abort_and_fail(repo, log, "Pull aborted")
             return log.as_dict()
 
@@ -313,7 +311,7 @@ class ProjectGitBackend:
             repo.git("reset", "-q", "--hard", ref)
             repo.git("clean", "-q", "-fd")
             repo.set_upstream_if_missing(branch, *repo.upstream(branch))
-            return {"success": True, "head": repo.head()}
+            return {"success": True}
 
     def drop_and_rebuild(self, project: Project) -> dict:
         raise DropAndRebuildUnsupported(project.key)

@@ -8,7 +8,7 @@ from .repo import Repo, redact
 
 _FILE_LISTS = ("added", "changed", "removed", "missing", "modified", "conflicting", "untracked", "untrackedFolders")
 _UNMERGED = {"DD", "AU", "UD", "UA", "DU", "AA", "UU"}
-_LOG_FORMAT = "%H%x1f%an%x1f%ae%x1f%ct%x1f%B"
+_LOG_FORMAT = "%H%x1f%an%x1f%ct%x1f%B"
 
 
 def iso_timestamp(epoch_seconds: int) -> str:
@@ -50,7 +50,7 @@ def tracking_count(repo: Repo, branch: str | None) -> dict[str, int]:
 
 
 def status(repo: Repo) -> dict:
-    """``GET /git/status``. ``head`` (the HEAD SHA) is an emulator extra, used by sync checks; DSS has no such key.
+    """``GET /git/status``, with the keys the client's docstring lists (no HEAD SHA: read it from the log).
 
     ``hasUncommittedChanges`` counts untracked files too: in a DSS project every file outside ``.gitignore`` is
     project content that the next commit would add.
@@ -65,14 +65,12 @@ def status(repo: Repo) -> dict:
         "clean": not dirty,
         "hasUncommittedChanges": dirty,
         **lists,
-        "head": repo.head(),
     }
 
 
 def _entry(record: str) -> dict:
-    sha, author, email, ctime, message = record.split("\x1f", 4)
-    return {"commit": sha, "author": author, "authorEmail": email, "message": message.strip(),
-            "timestamp": iso_timestamp(int(ctime))}
+    sha, author, ctime, message = record.split("\x1f", 3)
+    return {"commit": sha, "author": author, "message": message.strip(), "timestamp": iso_timestamp(int(ctime))}
 
 
 def commit_summary(repo: Repo, sha: str) -> dict:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..core.gitcmd import GitError, git
 from ..core.storage import read_json, write_bytes, write_json
-from . import layout
+from . import layout, recovery
 from .exceptions import (
     InvalidObjectName,
     InvalidProjectKey,
@@ -204,9 +204,10 @@ class ProjectsBackend:
         self.trees.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._creating: set[str] = set()
+        recovery.sweep(self.trees, self.states)
         self._projects: dict[str, Project] = {
             p.name: Project(p.name, p, self.states / p.name)
-            for p in sorted(self.trees.iterdir()) if (p / ".git").is_dir()
+            for p in sorted(self.trees.iterdir()) if PROJECT_KEY_RE.match(p.name) and (p / ".git").is_dir()
         }
 
     def list(self) -> list[Project]:
@@ -238,7 +239,8 @@ class ProjectsBackend:
         """Create a project work tree with ``params.json``, the DSS boilerplate and extra ``files``; commit it.
 
         The key is reserved under the backend lock but git runs outside it, so creations proceed in parallel and
-        listing projects never waits for one.
+        listing projects never waits for one. The tree is built aside and renamed into place once committed: a
+        crash leaves a complete project or a hidden leftover (see :mod:`.recovery`), never a half-created one.
         """
         for rel, content in {"params.json": params, **(files or {})}.items():
             if isinstance(content, (dict, list)):
@@ -246,24 +248,25 @@ class ProjectsBackend:
         with self._lock:
             self.check_new_key(key)
             self._creating.add(key)
+        building = recovery.aside(self.trees, recovery.CREATING, key)
         try:
-            tree = self.trees / key
-            if tree.exists():  # debris of an interrupted create
-                shutil.rmtree(tree)
-            tree.mkdir(parents=True)
-            shutil.copytree(self._empty_repo(), tree / ".git")
-            project = Project(key, tree, self.states / key)
-            write_json(tree / "params.json", params)
-            write_bytes(tree / ".gitignore", layout.GITIGNORE.encode())
-            write_json(tree / "lib" / "external-libraries.json", layout.EXTERNAL_LIBRARIES)
+            building.mkdir(parents=True)
+            shutil.copytree(self._empty_repo(), building / ".git")
+            write_json(building / "params.json", params)
+            write_bytes(building / ".gitignore", layout.GITIGNORE.encode())
+            write_json(building / "lib" / "external-libraries.json", layout.EXTERNAL_LIBRARIES)
             for rel, content in (files or {}).items():
-                write_file(tree / rel, content)
-            git(tree, "add", "-A", author=author)
-            git(tree, "commit", "-q", "-m", message or f"Created project {key}", author=author)
+                write_file(building / rel, content)
+            git(building, "add", "-A", author=author)
+            git(building, "commit", "-q", "-m", message or f"Created project {key}", author=author)
+            shutil.rmtree(self.states / key, ignore_errors=True)  # state a crashed deletion may have left
+            building.rename(self.trees / key)
+            project = Project(key, self.trees / key, self.states / key)
             with self._lock:
                 self._projects[key] = project
             return project
         finally:
+            shutil.rmtree(building, ignore_errors=True)
             with self._lock:
                 self._creating.discard(key)
 
@@ -277,16 +280,15 @@ class ProjectsBackend:
                 git(template, "init", "-q", "--template=", "-b", "master")
             return template / ".git"
 
-    def adopt(self, key: str, tree: Path) -> Project:
-        """Register a work tree another backend has populated (e.g. a project created from a bundle)."""
-        with self._lock:
-            project = Project(key, tree, self.states / key)
-            self._projects[key] = project
-            return project
-
     def delete(self, key: str) -> None:
+        """Forget the project, then remove its files: renamed aside first, so a crash never leaves half of them."""
         with self._lock:
             project = self.get(key)
             del self._projects[key]
-            shutil.rmtree(project.tree, ignore_errors=True)
-            shutil.rmtree(project.state_dir, ignore_errors=True)
+            dropped = [recovery.aside(self.trees, recovery.DELETING, key)]
+            project.tree.rename(dropped[0])
+            if project.state_dir.exists():
+                dropped.append(recovery.aside(self.states, recovery.DELETING, key))
+                project.state_dir.rename(dropped[1])
+        for path in dropped:
+            shutil.rmtree(path, ignore_errors=True)

@@ -117,7 +117,7 @@ class ScenarioRunsBackend:
         _, definition = self._scenario(pk, sid)
         running = self.running_run(pk, sid)
         return {"projectKey": pk, "id": sid, "name": definition.get("name", sid), "type": definition.get("type"),
-                "active": bool(definition.get("active")), "markedAsTest": is_test(sid, definition),
+                "active": bool(definition.get("active")), "markedAsTest": is_test(definition),
                 "tags": list(definition.get("tags", [])), "running": running is not None,
                 "start": running.start if running else 0, "runId": running.id if running else None, "nextRun": 0}
 
@@ -126,7 +126,7 @@ class ScenarioRunsBackend:
         project = self.projects.get(pk)
         result = []
         for sid, definition in project.objects("scenarios"):
-            if not is_test(sid, definition):
+            if not is_test(definition):
                 continue
             finished = [r for r in self.runs(pk, sid) if r.outcome is not None
                         and (bundle_id is None or r.bundle_id == bundle_id)]

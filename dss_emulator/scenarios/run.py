@@ -24,9 +24,10 @@ def thrown(message: str) -> dict:
     return {"clazz": ERROR_CLASS, "title": message, "message": message, "stack": "", "code": None}
 
 
-def is_test(scenario_id: str, definition: dict) -> bool:
-    """Test scenarios: marked as test, or named with the ``TEST_`` prefix."""
-    return bool(definition.get("markedAsTest")) or scenario_id.startswith("TEST_")
+def is_test(definition: dict) -> bool:
+    """Test scenarios are those marked as test ("Test in DSS", EV-S01); the ``TEST_`` prefix is only a naming
+    convention of Dataiku's CI sample (EV-S04)."""
+    return bool(definition.get("markedAsTest"))
 
 
 @dataclass
@@ -103,7 +104,7 @@ class ScenarioRun:
 
     @property
     def marked_as_test(self) -> bool:
-        return is_test(self.scenario_id, self.definition)
+        return is_test(self.definition)
 
     def log(self, message: str, level: str = "INFO", step: StepRun | None = None) -> None:
         self.raw_log(log_line(level, "dku.scenario.step" if step else "dku.scenario", message), step)

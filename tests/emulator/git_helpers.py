@@ -43,3 +43,8 @@ def commit_files(work: Path, files: dict[str, str | dict], message: str, push: b
     if push:
         run_git(work, "push", "-q", "origin", "HEAD")
     return run_git(work, "rev-parse", "HEAD")
+
+
+def dss_head(git) -> str:
+    """The HEAD commit of a DSS project, read from its git log (git status carries no commit)."""
+    return git.log(count=1)["entries"][0]["commit"]

@@ -34,7 +34,8 @@ def test_export_lists_the_bundle_and_tags_its_commit(dss):
     assert isinstance(manifest["exportUserInfo"]["exportedOn"], int)
     assert manifest["designNodeId"] == "design" and manifest["generatedWithDSSVersion"]
     assert manifest["originalProjectKey"] == "SHOP"
-    assert manifest["requiredConnections"] == [{"name": "filesystem_managed", "usedBy": ["clean", "raw"]}]
+    assert manifest["requiredConnections"] == [{"name": "filesystem_managed", "type": "Filesystem",
+                                                "usedBy": ["clean", "raw"]}]
     assert "publishedBundleState" not in listed
     assert not {"gitCommit", "changes"} & set(listed) and "gitCommit" not in manifest
     assert _bundle_tags(project) == {"dss-bundle-SHOP-v1": (first_head, ["Created Bundle for project SHOP: v1"])}

@@ -183,12 +183,12 @@ def test_published_projects_upload_download_and_delete(dss):
     with pytest.raises(DataikuException, match="is not a zip file"):
         deployer.upload_bundle(io.BytesIO(b"nope"))
 
-    deployer.create_deployment("SHOP-on-staging", "SHOP", "staging", "v1")
+    deployment = deployer.create_deployment("SHOP-on-staging", "SHOP", "staging", "v1")
     with pytest.raises(DataikuException, match="deployment SHOP-on-staging is set to deploy it"):
         published.delete_bundle("v1")
     with pytest.raises(DataikuException, match="Cannot delete published project SHOP"):
         published.delete()
-    deployer.get_deployment("SHOP-on-staging").delete()
+    disable_and_delete(deployment)
     published.delete_bundle("v1")
     assert published.get_status().get_bundles() == []
     published.delete()
@@ -220,3 +220,30 @@ def test_deployer_writes_need_an_admin_key(dss):
     assert [p.id for p in deployer.list_projects()] == ["SHOP"]
     with pytest.raises(DataikuException, match="UnauthorizedException"):
         deployer.create_deployment("SHOP-on-staging", "SHOP", "staging", "v1")
+
+
+def disable_and_delete(deployment) -> None:
+    """A deployment goes only once disabled (``enabled: false``) and updated since (EV-X07)."""
+    with pytest.raises(DataikuException, match="Cannot delete deployment SHOP-on-staging: it is enabled"):
+        deployment.delete()
+    settings = deployment.get_settings()
+    assert settings.get_raw()["enabled"] is True
+    settings.get_raw()["enabled"] = False
+    settings.save()
+    with pytest.raises(DataikuException, match="it was disabled but not updated since"):
+        deployment.delete()
+    deployment.start_update().wait_for_result()
+    deployment.delete()
+
+
+def test_a_disabled_deployment_update_deploys_nothing_and_then_it_may_go(dss):
+    client = dss.client()
+    export_and_publish(make_project(client), "v1")
+    deployment = client.get_projectdeployer().create_deployment("SHOP-on-staging", "SHOP", "staging", "v1")
+    settings = deployment.get_settings()
+    settings.get_raw()["enabled"] = "no"
+    with pytest.raises(DataikuException, match="Invalid enabled: 'no'"):
+        settings.save()
+    disable_and_delete(deployment)
+    assert active_bundle(dss.client("staging"), "SHOP") is None
+    assert client.get_projectdeployer().list_deployments() == []

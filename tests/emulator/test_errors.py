@@ -91,3 +91,19 @@ def test_bad_seed_requests_name_the_field(dss):
     scoped = dss.create_api_key("design", label="reader")
     assert requests.post(f"{dss.url('design')}/__emulator__/seed", json={"sample": True}, auth=(scoped, ""),
                          timeout=30).status_code == 403
+
+
+def test_the_documented_transport_forms_work_as_well(dss):
+    """``/public/api/`` as documented (EV-T01), Basic with a blank user and the key as password (EV-T03), and a
+    ``DSS-Version`` header on every answer (EV-T04)."""
+    admin = dss.admin_key("design")
+    dss.client().create_project("CHURN", "Churn", "admin")
+    for base, auth in (("/public/api", ("", admin)), ("/dip/publicapi", (admin, "")), ("/public/api", (admin, ""))):
+        resp = requests.get(f"{dss.url('design')}{base}/projects/", auth=auth, timeout=30)
+        assert resp.status_code == 200 and [p["projectKey"] for p in resp.json()] == ["CHURN"], base
+        assert resp.headers["DSS-Version"] == "14.2.0"
+    resp = requests.get(f"{dss.url('design')}/public/api/projects/", auth=("", "not-a-key"), timeout=30)
+    assert resp.status_code == 401 and resp.headers["DSS-Version"]
+    resp = requests.get(f"{dss.url('design')}/public/api/projects/", headers={"Authorization": f"Bearer {admin}"},
+                        timeout=30)
+    assert resp.status_code == 200

@@ -20,7 +20,7 @@ def test_next_update_ends_in_error_then_recovers(dss):
     client, _ = _published(dss)
     deployment = client.get_projectdeployer().create_deployment("SHOP-on-staging", "SHOP", "staging", "v1")
     armed = dss.control("design", "POST", "faults/deployments", {"count": 1, "message": "disk full on staging"})
-    assert armed["armed"] == [{"count": 1, "deploymentId": None, "message": "disk full on staging"}]
+    assert armed["armed"] == [{"count": 1, "message": "disk full on staging"}]
 
     with pytest.raises(DataikuException, match="disk full on staging"):
         deployment.start_update().wait_for_result()

@@ -2,7 +2,7 @@
 import pytest
 from dataikuapi.utils import DataikuException
 
-from .git_helpers import bare_remote, clone, commit_files, run_git
+from .git_helpers import bare_remote, clone, commit_files, dss_head, run_git
 
 
 def _project(dss, key="GITR", mode="AUTO"):
@@ -45,14 +45,14 @@ def test_push_publishes_head_and_sets_upstream(dss, tmp_path):
     project, remote = _pushed_project(dss, tmp_path)
     git = project.get_project_git()
     status = git.get_status()
-    assert run_git(remote, "rev-parse", "master") == status["head"]
+    assert run_git(remote, "rev-parse", "master") == dss_head(git)
     assert status["trackingCount"] == {"ahead": 0, "behind": 0}
     assert status["remotes"] == [{"name": "origin", "url": str(remote)}]
     _set_vars(project, env="dev")
     assert git.get_status()["trackingCount"] == {"ahead": 1, "behind": 0}
     result = git.push()
     assert result["success"] is True and isinstance(result["logs"], list) and "master" in result["output"]
-    assert run_git(remote, "rev-parse", "master") == git.get_status()["head"]
+    assert run_git(remote, "rev-parse", "master") == dss_head(git)
     assert git.list_branches(remote=True) == ["master", "origin/master"]
 
 
@@ -62,7 +62,7 @@ def test_push_of_a_new_branch_tracks_it(dss, tmp_path):
     git.create_branch("feature")
     _set_vars(project, on="feature")
     assert git.push()["success"] is True
-    assert run_git(remote, "rev-parse", "feature") == git.get_status()["head"]
+    assert run_git(remote, "rev-parse", "feature") == dss_head(git)
     assert git.get_status()["trackingCount"] == {"ahead": 0, "behind": 0}
     git.switch("master")
     git.delete_branch("origin/feature", remote=True, delete_remotely=True)
@@ -99,7 +99,7 @@ def test_push_fault_is_a_real_rejection_then_pull_and_push_recover(dss, tmp_path
     assert run_git(remote, "log", "-1", "--format=%an", "master") == "someone-else"
     assert git.pull()["success"] is True
     assert git.push()["success"] is True  # the fault was used up
-    assert run_git(remote, "rev-parse", "master") == git.get_status()["head"]
+    assert run_git(remote, "rev-parse", "master") == dss_head(git)
     assert project.get_variables()["standard"] == {"env": "dev"}
 
 
@@ -134,11 +134,11 @@ def test_pull_conflict_aborts_and_leaves_the_project_as_it_was(dss, tmp_path):
     other = clone(remote, tmp_path / "other")
     commit_files(other, {"variables.json": {"env": "theirs"}}, "Their variables")
     _set_vars(project, env="ours")
-    before = git.get_status()["head"]
+    before = dss_head(git)
     result = git.pull()
     assert result["success"] is False and "CONFLICT" in result["output"]
     status = git.get_status()
-    assert status["head"] == before and status["clean"] and status["conflicting"] == []
+    assert dss_head(git) == before and status["clean"] and status["conflicting"] == []
     assert status["currentBranch"] == "master"
     assert project.get_variables()["standard"] == {"env": "ours"}
 
@@ -167,7 +167,7 @@ def test_reset_to_upstream_imports_a_project_from_its_remote(dss, tmp_path):
     git.fetch()
     git.reset_to_upstream()
     status = git.get_status()
-    assert status["head"] == pushed and status["clean"]
+    assert dss_head(git) == pushed and status["clean"]
     assert status["trackingCount"] == {"ahead": 0, "behind": 0}
     assert project.get_metadata()["label"] == "Imported flow"
     assert project.get_variables()["standard"] == {"env": "from-remote"}
@@ -191,7 +191,7 @@ def test_switch_to_a_remote_only_branch_tracks_it(dss, tmp_path):
     assert git.list_branches(remote=True) == ["master", "origin/dev", "origin/master"]
     assert git.switch("dev")["success"] is True
     status = git.get_status()
-    assert (status["currentBranch"], status["head"]) == ("dev", theirs)
+    assert (status["currentBranch"], dss_head(git)) == ("dev", theirs)
     assert status["trackingCount"] == {"ahead": 0, "behind": 0}
     assert project.get_variables()["standard"] == {"env": "dev"}
 

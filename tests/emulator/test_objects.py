@@ -36,7 +36,7 @@ def test_uploaded_dataset_infers_schema_and_serves_rows(dss):
     assert [f["path"] for f in dataset.uploaded_list_files()] == ["/data.csv"]
     [item] = project.list_datasets()
     assert (item.name, item.type, item["projectKey"]) == ("raw", "UploadedFiles", "P1")
-    assert item["params"]["uploadConnection"] == "filesystem_managed"
+    assert "uploadConnection" not in item["params"]  # the built-in upload location, not a connection (EV-D03)
     info = dataset.get_info().get_raw()
     assert info["hasData"] and info["dataset"]["name"] == "raw"
     assert _messages(project)[:2] == ["Saved dataset: P1.raw", "Created dataset P1.raw"]

@@ -69,3 +69,24 @@ def test_each_export_is_tagged_and_no_bundle_package_or_deployment_json_carries_
                staging.list_projects(), staging.get_project("CHURN").list_imported_bundles()]
     assert "gitCommit" not in json.dumps(answers)
     assert active_bundle(staging, "CHURN") == "v2"
+
+
+def test_the_samples_deploy_an_upload_on_the_default_location_and_a_remapped_connection(dss):
+    dss.control("design", "POST", "seed", {"sample": True})
+    design, staging = dss.client("design"), dss.client("staging")
+    churn, sales = design.get_project("CHURN"), design.get_project("SALES_FORECAST")
+    assert "uploadConnection" not in churn.get_dataset("customers_raw").get_settings().get_raw()["params"]
+    assert sales.get_dataset("sales_by_region").get_settings().get_raw()["params"]["connection"] == "sales_dev"
+    assert "sales_dev" in design.list_connections() and "sales_dev" not in staging.list_connections()
+    infra = design.get_projectdeployer().get_infra("staging").get_settings().get_raw()
+    assert infra["bundleContainerSettings"]["remapping"]["connections"] == [
+        {"source": "sales_dev", "target": "filesystem_managed"}]
+
+    for project in (churn, sales):
+        export_and_publish(project, "v1")
+        deploy(design, project.project_key, "v1")
+        assert active_bundle(staging, project.project_key) == "v1"
+    run = staging.get_project("SALES_FORECAST").get_scenario("TEST_REVENUE").run_and_wait()
+    assert run.get_info()["result"]["outcome"] == "SUCCESS"
+    log = design._perform_json("GET", "/project-deployer/deployments/SALES_FORECAST-on-staging/last-update")
+    assert any("Connection sales_dev is remapped to filesystem_managed" in line for line in log["logs"]["lines"])

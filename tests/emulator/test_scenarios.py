@@ -156,11 +156,16 @@ def test_custom_python_scenarios_run_their_script(churn):
 
 
 def test_testing_status_and_junit_report_cover_the_last_run_of_each_test_scenario(churn):
-    failing = churn.create_scenario("Failing test", "step_based", {"id": "TEST_FAILING", "params": {
+    failing = churn.create_scenario("Failing test", "step_based", {"id": "TEST_FAILING", "markedAsTest": True,
+                                                                   "params": {"steps": [python_step(
+                                                                       "boom", "raise ValueError('boom')\n")]}})
+    unmarked = churn.create_scenario("Named like a test", "step_based", {"id": "TEST_UNMARKED", "params": {
         "steps": [python_step("boom", "raise ValueError('boom')\n")]}})
     churn.get_scenario("TEST_SMOKE").run_and_wait(no_fail=True)
     failing.run_and_wait(no_fail=True)
+    unmarked.run_and_wait(no_fail=True)  # the TEST_ prefix alone does not make a test scenario (EV-S04)
     churn.get_scenario("REBUILD_ALL").run_and_wait()  # not a test scenario: not counted
+    assert unmarked.get_status().get_raw()["markedAsTest"] is False
 
     status = churn.get_testing_status()
     assert status.nb_total_ran_scenarios == 2

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from dataikuapi.utils import DataikuException
 
-from ..emulator.git_helpers import bare_remote, clone, commit_files, run_git
+from ..emulator.git_helpers import bare_remote, clone, commit_files, dss_head, run_git
 
 PARAMS = {"name": "Churn", "owner": "admin", "tags": [], "settings": {"gitCommitMode": "AUTO"}}
 
@@ -46,15 +46,15 @@ def _links_in(tree: Path) -> list[str]:
 def _assert_untouched(world, head_before: str) -> None:
     tree = world["data"] / "projects" / "CHURN"
     assert _links_in(tree) == []
-    status = world["project"].get_project_git().get_status()
-    assert status["head"] == head_before and status["clean"]
+    git = world["project"].get_project_git()
+    assert dss_head(git) == head_before and git.get_status()["clean"]
     assert "key" not in str(world["project"].get_variables()["standard"])
 
 
 def test_a_link_to_the_keys_file_is_never_checked_out(world):
     project = world["project"]
     git = project.get_project_git()
-    before = git.get_status()["head"]
+    before = dss_head(git)
     _commit_link(world["work"], "variables.json", "../../keys.json")
     git.fetch()
     refused = "Refused to check out origin/master: 'variables.json' is a symbolic link"
@@ -69,7 +69,7 @@ def test_a_link_to_the_keys_file_is_never_checked_out(world):
 def test_a_directory_link_to_another_project_is_never_checked_out(world):
     project = world["project"]
     git = project.get_project_git()
-    before = git.get_status()["head"]
+    before = dss_head(git)
     _commit_link(world["work"], "datasets", "../OTHER/datasets")
     with pytest.raises(DataikuException, match="'datasets' is a symbolic link"):
         git.pull()
@@ -96,7 +96,7 @@ def _fetched_link_commit(world) -> tuple[str, str]:
 def test_every_checkout_refuses_a_fetched_link(world, operation):
     with_link, removal = _fetched_link_commit(world)
     git = world["project"].get_project_git()
-    before = git.get_status()["head"]
+    before = dss_head(git)
     calls = {"switch": lambda: git.switch("evil"),  # the remote branch's tip has no link, but its checkout is checked
              "create_branch": lambda: git.create_branch("mine", commit=with_link),
              "revert_to_revision": lambda: git.revert_to_revision(with_link),
@@ -117,7 +117,7 @@ def test_a_submodule_is_never_checked_out(world):
     run_git(work, "commit", "-q", "-m", "A gitlink")
     run_git(work, "push", "-q", "origin", "HEAD")
     git = world["project"].get_project_git()
-    before = git.get_status()["head"]
+    before = dss_head(git)
     with pytest.raises(DataikuException, match="'vendored' is a submodule"):
         git.pull()
     _assert_untouched(world, before)

@@ -48,7 +48,7 @@ def test_deployments_are_scoped(world):
     assert [i["deploymentBasicInfo"]["id"] for i in deployer.list_deployments(as_objects=False)] == \
         ["SHOP-on-staging"]
     secret = deployer.get_deployment("SECRET-on-staging")
-    for call in (secret.get_status, secret.get_settings, secret.get_governance_status,
+    for call in (secret.get_status, secret.get_settings, secret.get_governance_status, secret.get_testing_status,
                  lambda: secret.get_status().get_heavy()):
         _denied(call)
     with pytest.raises(DataikuException, match="NotFoundException"):

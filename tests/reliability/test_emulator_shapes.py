@@ -14,7 +14,7 @@ from dataikuapi.utils import DataikuException
 from dss_emulator.urls import all_routes
 
 from ..emulator.deploy_helpers import export_and_publish, make_project
-from ..emulator.git_helpers import bare_remote, clone, commit_files
+from ..emulator.git_helpers import bare_remote, clone, commit_files, dss_head
 
 WRONG = ["a string", 5, [1], None, True, {"an": "object"}]
 PATH_VALUES = {"pk": "CHURN", "name": "customers_raw", "sid": "TEST_SMOKE", "key": "CHURN", "infra_id": "staging",
@@ -39,12 +39,12 @@ def _put(dss, path: str, body) -> requests.Response:
 ])
 def test_a_wrong_field_is_a_400_naming_it_and_changes_nothing(dss, path, body, message):
     dss.control("design", "POST", "seed", {"sample": True})
-    before = dss.client().get_project("CHURN").get_project_git().get_status()["head"]
+    before = dss_head(dss.client().get_project("CHURN").get_project_git())
     current = requests.get(f"{dss.url()}/dip/publicapi{path}", auth=(dss.admin_key(), ""), timeout=60).json()
     resp = _put(dss, path, dict(current, **body))
     assert resp.status_code == 400, resp.text
     assert set(resp.json()) == {"errorType", "message", "detailedMessage"} and message in resp.json()["message"]
-    assert dss.client().get_project("CHURN").get_project_git().get_status()["head"] == before
+    assert dss_head(dss.client().get_project("CHURN").get_project_git()) == before
     assert len(dss.client().list_projects()) == 3
 
 
@@ -97,14 +97,14 @@ def test_a_pulled_commit_with_a_bad_project_file_is_refused(dss, tmp_path):
     git.set_remote(str(remote))
     assert git.push()["success"] is True
     work = clone(remote, tmp_path / "work")
-    before = git.get_status()["head"]
+    before = dss_head(git)
     for files, message in (({"params.json": {"name": "Churn", "tags": 5}}, "Invalid params.json.tags"),
                            ({"params.json": "[1, 2]"}, "Invalid params.json: expected an object"),
                            ({"datasets/x.json": "{not json"}, "Invalid datasets/x.json: not a JSON file")):
         commit_files(work, files, "Bad shape")
         with pytest.raises(DataikuException, match=re.escape(message)):
             git.pull()
-        assert git.get_status()["head"] == before
+        assert dss_head(git) == before
     assert [p["projectKey"] for p in admin.list_projects()] == ["CHURN"]
 
 
