@@ -2,10 +2,12 @@
 
 Prints: the DSS requests discovery makes (goal ≤ 3; a folder filter and plugin repositories on, the worst case),
 the program's time under Pulumi mocks against a bare loop that declares the same pulumi-github resources with the
-same inputs (goal ≤ 1.15×), and the resources per project in both variable scopes (goal ≤ 14 with
-environment-scoped secrets, met in organization scope; repository scope adds 5 repository variables). Each timing
-runs in a fresh interpreter against the same emulator (the Pulumi SDK slows down as one process accumulates runs,
-which would favour whichever side runs first). Nothing reaches GitHub; no Pulumi CLI is used.
+same inputs (goal ≤ 1.15×), the resources per project in both variable scopes (goal ≤ 14), the GitHub request
+budget line of the plan (goals: create ≤ 45 requests and ≤ 16 writes, reconcile 0, refresh ≤ 15), and the first
+adoption of all N projects under the default maxNewRepositoriesPerRun: its number of runs (the first one really run
+under mocks) and its longest run (write delay + reads at 0.3 s each, the model of components/github_requests.py).
+Each timing runs in a fresh interpreter against the same emulator (the Pulumi SDK slows down as one process
+accumulates runs, which would favour whichever side runs first). Nothing reaches GitHub; no Pulumi CLI is used.
 
     .venv/bin/python -m bench.program [--projects N] [--repeat R]    # from the repository root
 """
@@ -27,8 +29,9 @@ import pulumi_github as github
 from dataikuapi import DSSClient
 
 from components.discovery import DssProject, ProjectFilter, discover
+from components.github_requests import Cost
 from components.program import design_client, environment_specs, run_program, shared_variables
-from components.settings import Settings, parse_settings
+from components.settings import Settings, config_schema, parse_settings
 from components.workflow_files import PR_STATUS_CHECK, WorkflowContext, project_workflow_files, starter_tests_py
 from dss_emulator.config import parse_config
 from dss_emulator.pytest_plugin import DEFAULT_CLUSTER
@@ -36,6 +39,7 @@ from dss_emulator.server import EmulatorServer
 from dss_emulator.testing import EmulatorHandle
 from gitops_plan.mocks import MockRun, run_mocked
 from gitops_plan.observe import record_requests
+from gitops_plan.plan import budget_line, to_document
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_REQUESTS, GOAL_RATIO, GOAL_PER_PROJECT = 3, 1.15, 14
@@ -48,14 +52,17 @@ def settings_for(dss: EmulatorHandle, **overrides: str) -> Settings:
         "stagingAutomationApiKey": "s-a", "prodAutomationUrl": dss.url("prod"), "prodInfraId": "prod",
         "prodDesignApiKey": "p-d", "prodAutomationApiKey": "p-a", "deployActionRepository": "acme/dataiku-gitops",
         "deployActionRef": "0123456789abcdef0123456789abcdef01234567", "projectFolder": "ROOT",
-        "maxDeletionsPerRun": "100000", **overrides})
+        "maxDeletionsPerRun": "100000", "maxNewRepositoriesPerRun": "100000", **overrides})
 
 
 def bare_loop(settings: Settings, projects: list[DssProject], files: dict[str, dict[str, str]]):
-    """The same pulumi-github resources and inputs as the program (repository scope), declared in one flat loop
+    """The same pulumi-github resources and inputs as the program (organization scope), declared in one flat loop
     (no component, no discovery, no rendering, no onboarding)."""
     provider = github.Provider("github", owner=settings.owner)
     environments = environment_specs(settings)
+    for variable, value in shared_variables(settings).items():
+        github.ActionsOrganizationVariable(f"org-{variable}", variable_name=variable, value=value, visibility="private",
+                                           opts=pulumi.ResourceOptions(provider=provider, delete_before_replace=True))
     for project in projects:
         name, repo_name = f"p-{project.key}", f"dss-{project.key.lower().replace('_', '-')}"
         opts = pulumi.ResourceOptions(provider=provider)
@@ -63,10 +70,11 @@ def bare_loop(settings: Settings, projects: list[DssProject], files: dict[str, d
         repo = github.Repository(
             f"{name}-repo", name=repo_name, visibility="private", auto_init=True, archive_on_destroy=True,
             description=f"Dataiku DSS project {project.key}: {project.name} (managed by dataiku-gitops)",
-            topics=["dataiku", "dss-project"], has_issues=True, has_wiki=False, has_projects=False,
+            archived=False, has_issues=True, has_wiki=False, has_projects=False,
             has_discussions=False, allow_merge_commit=True, allow_squash_merge=False, allow_rebase_merge=False,
             allow_auto_merge=False, delete_branch_on_merge=False, opts=opts)
-        default = github.BranchDefault(f"{name}-prod", repository=repo.name, branch="prod", rename=True, opts=opts)
+        default = github.BranchDefault(f"{name}-prod", repository=repo.name, branch="prod", rename=True,
+                                       wait_for_rename=True, opts=opts)
         previous: pulumi.Resource = default
         for path, content in files[project.key].items():
             overwrite = path != "tests.py"
@@ -83,9 +91,6 @@ def bare_loop(settings: Settings, projects: list[DssProject], files: dict[str, d
             required_pull_request_reviews=[github.BranchProtectionRequiredPullRequestReviewArgs(
                 required_approving_review_count=1, dismiss_stale_reviews=True)],
             opts=pulumi.ResourceOptions(provider=provider, depends_on=[previous]))
-        for variable, value in shared_variables(settings).items():
-            github.ActionsVariable(f"{name}-{variable}", repository=repo.name, variable_name=variable, value=value,
-                                   opts=replace_first)
         for spec in environments:
             production = spec.name == "production"
             env = github.RepositoryEnvironment(
@@ -143,11 +148,18 @@ def _measure(side: str, dss: EmulatorHandle, settings: Settings, client: DSSClie
     count, digest = _github_digest(run)
     result = {"seconds": seconds, "registrations": len(run.resources), "github": count, "digest": digest}
     if side == "program":
-        org = run_mocked(functools.partial(run_program, settings_for(
-            dss, variableScope="organization", includeProjects='["SYNTH_00001"]')))
-        result.update(requests=sent, per_project=per_project(run, "SYNTH_00001"),
-                      per_project_org=per_project(org, "SYNTH_00001"),
-                      per_stack_org=sum(r.type.endswith(":ActionsOrganizationVariable") for r in org.resources))
+        discovery = list(sent)  # before the runs below add theirs
+        user = run_mocked(functools.partial(run_program, settings_for(
+            dss, ownerType="user", includeProjects='["SYNTH_00001"]'), client))
+        bound = config_schema()["maxNewRepositoriesPerRun"].default
+        first = run_mocked(functools.partial(run_program, settings_for(dss, maxNewRepositoriesPerRun=str(bound)),
+                                             client))
+        result.update(requests=discovery, per_project_org=per_project(run, "SYNTH_00001"),
+                      per_project=per_project(user, "SYNTH_00001"),
+                      per_stack_org=sum(r.type.endswith(":ActionsOrganizationVariable") for r in run.resources),
+                      budget=to_document(run, settings, sent)["githubRequests"], bound=bound,
+                      first_declared=len(first.outputs["projects"]),
+                      first_waiting=len(first.outputs["waiting"]["projects"]))
     return result
 
 
@@ -215,14 +227,28 @@ def main(argv: list[str] | None = None) -> int:
           f"{bare['seconds']:.1f} s")
     print(f"  program / bare loop: {ratio:.2f}x — goal ≤ {GOAL_RATIO}x: {verdict(ratio <= GOAL_RATIO)}")
     for scope, key, note in (
-            ("organization", "per_project_org", f"+ {program['per_stack_org']} organization variables once per stack"),
-            ("repository", "per_project", "the default; works for a user account: the settings are repository "
-                                          "variables")):
+            ("organization", "per_project_org", f"the default for an organization owner; + {program['per_stack_org']} "
+                                                "organization variables once per stack"),
+            ("repository", "per_project", "ownerType user: the settings are repository variables")):
         counts = program[key]
         total = sum(counts.values())
+        goal = (f" — goal ≤ {GOAL_PER_PROJECT}: {verdict(total <= GOAL_PER_PROJECT)}" if scope == "organization"
+                else " — no goal (user accounts)")
         print(f"  resources per project, variableScope={scope}: {total} ({total - 1} pulumi-github + 1 DSS onboarding;"
-              f" {note}) — goal ≤ {GOAL_PER_PROJECT}: {verdict(total <= GOAL_PER_PROJECT)}")
+              f" {note}){goal}")
         print("    " + ", ".join(f"{kind} {n}" for kind, n in counts.items()))
+    budget = program["budget"]
+    goals = (budget["create"] <= 45 and budget["createWrites"] <= 16 and budget["reconcile"] == 0
+             and budget["refresh"] <= 15)
+    print(f"  {budget_line(budget)} — goals create ≤ 45 (≤ 16 writes), reconcile 0, refresh ≤ 15: {verdict(goals)}")
+    bound, declared, waiting = program["bound"], program["first_declared"], program["first_waiting"]
+    runs = 1 + -(-waiting // bound)
+    per_project_cost = Cost(budget["createWrites"], budget["create"] - budget["createWrites"])
+    longest = declared * per_project_cost.seconds()
+    print(f"  first adoption of {args.projects} projects with maxNewRepositoriesPerRun={bound}: the first run declares "
+          f"{declared} and lists {waiting} as waiting → {runs} runs ({runs * 15 / 60:.1f} h at one run per 15 min); "
+          f"longest run {longest / 60:.1f} min ({declared} × ({per_project_cost.writes} writes × 1 s + "
+          f"{per_project_cost.reads} reads × 0.3 s)) — inside the 60-min job timeout: {verdict(longest < 3600)}")
     return 0
 
 

@@ -14,6 +14,7 @@ import pulumi
 
 PROJECTS_OUTPUT = "projects"
 PLUGINS_OUTPUT = "plugins"
+SHARD_OUTPUT = "shard"
 PENDING_OUTPUT = "pendingRemoval"  # see components/removal.py
 
 
@@ -23,24 +24,26 @@ class DeletionRefused(pulumi.RunError):
 
 @dataclass(frozen=True)
 class Managed:
-    """Repository name per project key and per plugin id."""
+    """Repository name per project key and per plugin id (and the shard "i/n" they were managed as, if known)."""
 
     projects: Mapping[str, str] = field(default_factory=dict)
     plugins: Mapping[str, str] = field(default_factory=dict)
     outputs: Mapping[str, Any] = field(default_factory=dict)
     """The stack outputs these names were read from (what the last run recorded per key), if any."""
+    shard: str | None = None
 
     @property
     def count(self) -> int:
         return len(self.projects) + len(self.plugins)
 
     @classmethod
-    def from_outputs(cls, projects: Any, plugins: Any, pending: Any = None) -> Managed:
-        """Read the ``projects`` / ``plugins`` stack outputs ({key: {"repository": name, ...}}) and the
-        ``pendingRemoval`` one; None = none."""
+    def from_outputs(cls, projects: Any, plugins: Any, pending: Any = None, shard: Any = None) -> Managed:
+        """Read the ``projects`` / ``plugins`` stack outputs ({key: {"repository": name, ...}}), the
+        ``pendingRemoval`` one and ``shard``; None = none."""
         return cls(projects=_names(PROJECTS_OUTPUT, projects), plugins=_names(PLUGINS_OUTPUT, plugins),
                    outputs={PROJECTS_OUTPUT: projects or {}, PLUGINS_OUTPUT: plugins or {},
-                            PENDING_OUTPUT: pending or {}})
+                            PENDING_OUTPUT: pending or {}},
+                   shard=shard if isinstance(shard, str) else None)
 
 
 def _names(output: str, value: Any) -> dict[str, str]:
@@ -64,7 +67,8 @@ async def read_previous() -> Managed:
     projects = await ref.get_output_details(PROJECTS_OUTPUT)
     plugins = await ref.get_output_details(PLUGINS_OUTPUT)
     pending = await ref.get_output_details(PENDING_OUTPUT)
-    return Managed.from_outputs(_value(projects), _value(plugins), _value(pending))
+    shard = await ref.get_output_details(SHARD_OUTPUT)
+    return Managed.from_outputs(_value(projects), _value(plugins), _value(pending), _value(shard))
 
 
 def _value(details: pulumi.StackReferenceOutputDetails) -> Any:

@@ -41,8 +41,7 @@ class PluginRepository(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: PluginRepositoryArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TYPE, name, {}, opts)
-        repo = parts.repository(name, args.repository_name, args.description, ["dataiku", "dss-plugin"],
-                                args.policy, self, adopt=args.adopt)
+        repo = parts.repository(name, args.repository_name, args.description, args.policy, self, adopt=args.adopt)
         if not args.adopt:
             files = [parts.ManagedFile(path, content) for path, content in args.workflow_files.items()]
             default, written = parts.prod_and_files(name, repo, args.policy, files, self)

@@ -16,7 +16,7 @@ import pulumi_github as github
 from dataikuapi import DSSClient
 from pydantic import SecretStr
 
-from . import deletion_guard, existing_repositories, naming, removal
+from . import deletion_guard, existing_repositories, naming, removal, run_bound, sharding
 from . import repository_parts as parts
 from .discovery import DssPlugin, DssProject, Inventory, ProjectFilter, discover, project_presence
 from .dss_connection import dss_client
@@ -54,15 +54,16 @@ async def run_program(settings: Settings, client: DSSClient | None = None,
                       now: datetime | None = None) -> dict[str, pulumi.Input]:
     """Declare every repository; return the stack outputs (``now`` is the run's time, for the removal grace).
 
-    Everything that can fail runs before the first managed resource is declared: discovery, naming, rendering
-    the workflows, the removal decision and the deletion guard (which read the last outputs through a
-    StackReference).
+    Everything that can fail runs before the first managed resource is declared: discovery, naming, the shard
+    check, rendering the workflows, the removal decision and the deletion guard (which read the last outputs
+    through a StackReference). The stack manages its shard's keys only, and at most ``maxNewRepositoriesPerRun``
+    new ones per run.
     """
     if client is None:
         with design_client(settings) as own:
-            inventory, names, previous, decision = await _discover_and_decide(settings, own, now)
+            inventory, names, previous, decision, admitted = await _discover_and_decide(settings, own, now)
     else:
-        inventory, names, previous, decision = await _discover_and_decide(settings, client, now)
+        inventory, names, previous, decision, admitted = await _discover_and_decide(settings, client, now)
     projects, plugins, repositories = _managed_set(inventory, names, previous, decision)
     policy = parts.RepositoryPolicy(settings.visibility, settings.archive_on_destroy, settings.dev_branch,
                                     settings.prod_branch, settings.required_approvals, settings.team_grants)
@@ -78,10 +79,13 @@ async def run_program(settings: Settings, client: DSSClient | None = None,
                                    settings.plugin_repositories)
     _warn_removals(settings, decision, removed)
 
-    provider = github.Provider("github", owner=settings.owner)
+    provider = github.Provider("github", owner=settings.owner, write_delay_ms=settings.github_write_delay_ms,
+                               parallel_requests=settings.github_parallel_requests,
+                               legacy_client=settings.github_legacy_client,
+                               cache_path=settings.github_cache_path or None)
     opts = pulumi.ResourceOptions(providers={"github": provider})
     project_args, plugin_args = await _adoptions(settings, provider, previous, project_args, plugin_args)
-    if settings.variable_scope == "organization":
+    if settings.organization_variables:
         _organization_variables(settings, opts)
     declared_projects = {key: ProjectRepository(f"dss-project-{key}", args, opts) for key, args in project_args.items()}
     declared_plugins = {key: PluginRepository(f"dss-plugin-{key}", args, opts) for key, args in plugin_args.items()}
@@ -90,6 +94,7 @@ async def run_program(settings: Settings, client: DSSClient | None = None,
             deletion_guard.PLUGINS_OUTPUT: _summary(declared_plugins,
                                                     {p.id: removal.plugin_record(p) for p in plugins}),
             deletion_guard.PENDING_OUTPUT: decision.outputs(),
+            deletion_guard.SHARD_OUTPUT: str(settings.stack_shard), run_bound.WAITING_OUTPUT: admitted.output(),
             ONBOARDING_FAILURES_OUTPUT: onboarding_failures(declared_projects)}
 
 
@@ -129,15 +134,17 @@ async def _adoptions(settings: Settings, provider: github.Provider, previous: de
 
 
 async def _discover_and_decide(settings: Settings, client: DSSClient, now: datetime | None) -> tuple[
-        Inventory, naming.RepositoryNames, deletion_guard.Managed, removal.Decision]:
-    """Discovery, names, the last run's outputs, and what becomes of each project or plugin that left the managed
-    set (asking DSS about projects it no longer lists)."""
+        Inventory, naming.RepositoryNames, deletion_guard.Managed, removal.Decision, run_bound.Admitted]:
+    """Discovery, names, the last run's outputs, this run's share of the keys (its shard, new ones bounded), and
+    what becomes of each project or plugin that left the managed set (asking DSS about projects it no longer
+    lists)."""
     inventory = discover(client, ProjectFilter(settings.include_projects, settings.exclude_projects,
                                                settings.required_tags, settings.project_folder),
                          settings.plugin_repositories)
     names = naming.repository_names([p.key for p in inventory.projects], [p.id for p in inventory.plugins],
                                     settings.repository_name_template, settings.plugin_repository_name_template)
     previous = await deletion_guard.read_previous()
+    inventory, names, admitted = _this_run(settings, inventory, names, previous)
     deletion_guard.refuse_empty(previous, deletion_guard.Managed(names.projects, names.plugins),
                                 settings.plugin_repositories)
     decision = removal.decide(previous.outputs, {"projects": set(names.projects), "plugins": set(names.plugins)},
@@ -145,7 +152,26 @@ async def _discover_and_decide(settings: Settings, client: DSSClient, now: datet
                                "plugins": inventory.listed_plugins if settings.plugin_repositories else None},
                               _removal_policy(settings), now or datetime.now(UTC),
                               functools.partial(project_presence, client))
-    return inventory, names, previous, decision
+    return inventory, names, previous, decision, admitted
+
+
+def _this_run(settings: Settings, inventory: Inventory, names: naming.RepositoryNames,
+              previous: deletion_guard.Managed) -> tuple[Inventory, naming.RepositoryNames, run_bound.Admitted]:
+    """The keys of this stack's shard (a changed shard refused), new ones up to maxNewRepositoriesPerRun; names
+    were checked for collisions across all shards."""
+    shard = settings.stack_shard
+    sharding.check_change(previous.shard, shard, settings.allow_shard_change)
+    admitted = run_bound.admit(sharding.select(names.projects, shard), sharding.select(names.plugins, shard),
+                               previous.projects, previous.plugins, settings.max_new_repositories_per_run)
+    waiting = admitted.waiting_projects + admitted.waiting_plugins
+    if waiting:
+        pulumi.log.info(f"{len(waiting)} new repositories wait for a later run (maxNewRepositoriesPerRun="
+                        f"{settings.max_new_repositories_per_run}): {', '.join(waiting)}")
+    names = naming.RepositoryNames(projects={key: names.projects[key] for key in admitted.projects},
+                                   plugins={key: names.plugins[key] for key in admitted.plugins})
+    inventory = dataclasses.replace(inventory, projects=tuple(p for p in inventory.projects if p.key in names.projects),
+                                    plugins=tuple(p for p in inventory.plugins if p.id in names.plugins))
+    return inventory, names, admitted
 
 
 def _removal_policy(settings: Settings) -> removal.RemovalPolicy:
@@ -239,7 +265,7 @@ def _project_args(settings: Settings, policy: parts.RepositoryPolicy, environmen
                   design_key: pulumi.Output[str], client_certificate: pulumi.Output[str] | None,
                   project: DssProject, repository: str) -> ProjectRepositoryArgs:
     ctx = _workflow_context(settings, project.key, repository)
-    variables = shared_variables(settings) if settings.variable_scope == "repository" else {}
+    variables = {} if settings.organization_variables else shared_variables(settings)
     summary = f": {project.short_desc or project.name}" if (project.short_desc or project.name) != project.key else ""
     return ProjectRepositoryArgs(
         project_key=project.key, repository_name=repository,

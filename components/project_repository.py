@@ -52,8 +52,7 @@ class ProjectRepository(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ProjectRepositoryArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TYPE, name, {}, opts)
-        repo = parts.repository(name, args.repository_name, args.description, ["dataiku", "dss-project"],
-                                args.policy, self, adopt=args.adopt)
+        repo = parts.repository(name, args.repository_name, args.description, args.policy, self, adopt=args.adopt)
         self.repository_name = repo.name
         self.html_url = repo.html_url
         self.onboarding_failure = pulumi.Output.from_input(None)

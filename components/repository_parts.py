@@ -52,14 +52,16 @@ class EnvironmentSpec:
 
 
 # Every input of :func:`repository` but its name: what an adopted repository keeps as it is for one run.
-ADOPTION_IGNORED = ("description", "visibility", "auto_init", "archive_on_destroy", "archived", "topics",
+ADOPTION_IGNORED = ("description", "visibility", "auto_init", "archive_on_destroy", "archived",
                     "has_issues", "has_wiki", "has_projects", "has_discussions", "allow_merge_commit",
                     "allow_squash_merge", "allow_rebase_merge", "allow_auto_merge", "delete_branch_on_merge")
 
 
-def repository(prefix: str, name: str, description: str, topics: Sequence[str], policy: RepositoryPolicy,
+def repository(prefix: str, name: str, description: str, policy: RepositoryPolicy,
                parent: pulumi.Resource, adopt: bool = False) -> github.Repository:
-    """The repository: explicit name (no autonaming), not archived, archived on destroy, merge commits only.
+    """The repository: explicit name (no autonaming), not archived, archived on destroy, merge commits only, no
+    topics (they would cost two more GitHub writes per repository at creation; the description says it is managed
+    here).
 
     Merge commits only (no squash / rebase) keep every dev commit in prod's history, so the next pull request
     dev → prod shares ancestry and DSS never has to pull prod back; dev is never deleted on merge.
@@ -72,7 +74,7 @@ def repository(prefix: str, name: str, description: str, topics: Sequence[str], 
     adoption = pulumi.ResourceOptions(import_=name, ignore_changes=list(ADOPTION_IGNORED), retain_on_delete=True)
     return github.Repository(
         f"{prefix}-repo", name=name, description=description[:350], visibility=policy.visibility,
-        auto_init=True, archive_on_destroy=policy.archive_on_destroy, archived=False, topics=list(topics),
+        auto_init=True, archive_on_destroy=policy.archive_on_destroy, archived=False,
         has_issues=True, has_wiki=False, has_projects=False, has_discussions=False,
         allow_merge_commit=True, allow_squash_merge=False, allow_rebase_merge=False, allow_auto_merge=False,
         delete_branch_on_merge=False,

@@ -30,6 +30,7 @@ from pydantic.alias_generators import to_camel
 
 from . import config_sources, naming
 from .config_sources import ConfigError
+from .sharding import Shard, parse_shard
 
 PROJECT_FILE = Path(__file__).resolve().parent.parent / "Pulumi.yaml"
 SECRET_SHOWN = "[secret]"
@@ -173,6 +174,10 @@ def _ca_bundle(value: str) -> str:
     return value.strip()
 
 
+def _shard(value: str) -> str:
+    return str(parse_shard(value))
+
+
 def _secret(value: SecretStr) -> SecretStr:
     if not value.get_secret_value().strip():
         raise ValueError("must not be empty")
@@ -233,6 +238,7 @@ class Settings(BaseModel):
                               hide_input_in_errors=True)
 
     owner: Annotated[str, AfterValidator(_owner)]
+    owner_type: Literal["organization", "user"]
     design_url: Url
     design_api_key: Secret
     staging_automation_url: Url
@@ -260,13 +266,20 @@ class Settings(BaseModel):
     archive_on_destroy: bool
     adopt_existing_repositories: bool
     max_deletions_per_run: int
+    max_new_repositories_per_run: int
+    github_write_delay_ms: int
+    github_parallel_requests: bool
+    github_legacy_client: bool
+    github_cache_path: str
+    shard: Annotated[str, AfterValidator(_shard)]
+    allow_shard_change: bool
     plugin_repositories: bool
     deploy_action_repository: Annotated[str, AfterValidator(_action_repository)]
     deploy_action_ref: Annotated[str, AfterValidator(_sha)]
     client_certificate: Annotated[SecretStr | None, AfterValidator(_certificate)]
     ca_bundle: Annotated[str, AfterValidator(_ca_bundle)]
     git_remote_url_template: Annotated[str, AfterValidator(_remote_template)]
-    variable_scope: Literal["repository", "organization"]
+    variable_scope: Literal["auto", "organization", "repository"]
     dss_timeout_seconds: int
     removal_grace_runs: int
     removal_grace_days: int
@@ -326,7 +339,22 @@ class Settings(BaseModel):
                              f"give it {' / '.join(_PUSH_PERMISSIONS)} there")
         return value
 
-    @field_validator("max_deletions_per_run", "removal_grace_runs", "removal_grace_days")
+    @field_validator("max_new_repositories_per_run")
+    @classmethod
+    def _at_least_one(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be 1 or more (new projects would never get a repository)")
+        return value
+
+    @field_validator("variable_scope")
+    @classmethod
+    def _organization_needs_an_organization(cls, value: str, info: ValidationInfo) -> str:
+        if value == "organization" and info.data.get("owner_type") == "user":
+            raise ValueError("organization variables need an organization owner (ownerType is user); use "
+                             "repository or auto")
+        return value
+
+    @field_validator("max_deletions_per_run", "removal_grace_runs", "removal_grace_days", "github_write_delay_ms")
     @classmethod
     def _non_negative(cls, value: int) -> int:
         if value < 0:
@@ -342,6 +370,16 @@ class Settings(BaseModel):
                       self.staging_automation_api_key),
                 Stage("production", self.prod_automation_url, self.prod_infra_id, self.prod_design_api_key,
                       self.prod_automation_api_key))
+
+    @property
+    def organization_variables(self) -> bool:
+        """Whether the shared settings are organization variables (variableScope, "auto" resolved by ownerType)."""
+        return self.variable_scope == "organization" or (self.variable_scope == "auto"
+                                                          and self.owner_type == "organization")
+
+    @property
+    def stack_shard(self) -> Shard:
+        return parse_shard(self.shard)
 
     @property
     def team_grants(self) -> tuple[TeamGrant, ...]:

@@ -6,7 +6,8 @@
 4. the generated workflows' runs for CHURN with the deploy script: PR → staging, merge → prod (same bundle),
    then a breaking change whose PR run fails on staging while prod keeps the tested bundle;
 5. the fleet at a glance (``python -m dss_deploy status``): what runs where, what is unhealthy or untested;
-6. SALES_FORECAST deployed through the Project Deployer with its design-only connection remapped by the infra.
+6. SALES_FORECAST deployed through the Project Deployer with its design-only connection remapped by the infra;
+7. a project created in DSS while the cluster runs, timed to its first green pull-request check (onboarding latency).
 Everything lives under ``.demo/`` and is rebuilt on each run; ``.demo/served-routes.json`` lists the DSS routes the
 run called (``[method, route path]``), which the demo's test checks against ``dss_emulator/COVERAGE.md``.
 """
@@ -22,6 +23,7 @@ from dss_emulator.config import ConfigError
 from dss_emulator.seeding import SeedError
 from dss_emulator.server import EmulatorServer
 
+from . import onboarding
 from .cluster import ROOT, demo_config, deploy_remapped_sample, show_cluster, table
 from .fleet import show_fleet
 from .github import create_repository, onboard_projects, run_plan
@@ -70,6 +72,13 @@ def run(server: EmulatorServer) -> None:
     section("6. SALES_FORECAST through the Project Deployer, connection remapped by the infra")
     print(table(["deployment", "bundle", "health", "update log"],
                 deploy_remapped_sample(DSSClient(*design), "SALES_FORECAST", "staging")))
+
+    section(f"7. Onboarding latency: {onboarding.NEW_PROJECT} is created in DSS while the cluster runs")
+    latency = onboarding.measure(ROOT, WORK, onboarding.Design(*design), owner,
+                                 Stage("staging", "staging", staging.url, staging.config.admin_key))
+    print(f"\nOnboarding latency (project created in DSS → repository declared → DSS pushed dev → first green "
+          f"pull-request check): {latency:.1f} s offline (goal < {onboarding.GOAL_SECONDS} s); in the real world add "
+          "the reconcile schedule's period (15 min) and one run (README: onboarding latency).")
 
 
 def main() -> int:

@@ -29,19 +29,26 @@ def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
 
 
-def run_plan(root: Path, design_url: str, design_key: str, github_dir: Path, plan_file: Path) -> dict:
-    """``python -m gitops_plan`` on stack dev, remotes pointed at ``github_dir``; print it, return its JSON."""
+def run_plan(root: Path, design_url: str, design_key: str, github_dir: Path, plan_file: Path,
+             previous: Path | None = None, shown: int = 30) -> dict:
+    """``python -m gitops_plan`` on stack dev, remotes pointed at ``github_dir`` (against a ``previous`` plan,
+    as a reconcile run compares with the last one); print its first ``shown`` lines, the changes and the budget
+    line; return its JSON."""
     env = dict(os.environ)
     env[f"PULUMI_CONFIG_{PROJECT}_DESIGNAPIKEY"] = design_key
     for key in ("STAGINGDESIGNAPIKEY", "STAGINGAUTOMATIONAPIKEY", "PRODDESIGNAPIKEY", "PRODAUTOMATIONAPIKEY"):
         env[f"PULUMI_CONFIG_{PROJECT}_{key}"] = f"demo-{key.lower()}"  # only ever written into GitHub secrets
     command = [sys.executable, "-m", "gitops_plan", "--stack", "dev", "--design-url", design_url,
                "--set", f"gitRemoteUrlTemplate={github_dir}/{{owner}}/{{repository}}.git", "--output", str(plan_file)]
-    print("$ python -m gitops_plan --stack dev --set gitRemoteUrlTemplate=.demo/github/{owner}/{repository}.git")
+    command += ["--previous", str(previous)] if previous else []
+    print("$ python -m gitops_plan --stack dev --set gitRemoteUrlTemplate=.demo/github/{owner}/{repository}.git"
+          + (f" --previous .demo/{previous.name}" if previous else ""))
     result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     lines = result.stdout.splitlines()
-    more = [f"  … {len(lines) - 30} more lines (the whole plan as JSON: {plan_file})"] if len(lines) > 30 else []
-    print("\n".join(lines[:30] + more))
+    changes = [line for line in lines[shown:] if line.startswith("Changes against the previous plan")]
+    more = [f"  … {len(lines) - shown - 1} more lines (the whole plan as JSON: {plan_file})"] if len(lines) > shown \
+        else []
+    print("\n".join(lines[:shown] + more + changes + lines[-1:]))
     if result.returncode != 0:
         raise RuntimeError(f"the offline plan failed: {result.stderr.strip() or result.stdout.strip()}")
     return json.loads(plan_file.read_text())
@@ -78,11 +85,12 @@ def create_repository(plan: dict, owner: str, repository: str, github_dir: Path)
     return bare
 
 
-def onboard_projects(plan: dict, design_key: str) -> dict[str, str]:
-    """Apply every declared onboarding resource with its real provider; return project key → pushed commit."""
+def onboard_projects(plan: dict, design_key: str, keys: list[str] | None = None) -> dict[str, str]:
+    """Apply the declared onboarding resources (of ``keys`` only, if given) with their real provider; return project
+    key → pushed commit."""
     pushed = {}
     for resource in plan["resources"]:
-        if resource["type"] != DYNAMIC:
+        if resource["type"] != DYNAMIC or (keys is not None and resource["inputs"]["project_key"] not in keys):
             continue
         props = dict(resource["inputs"], api_key=design_key)  # the plan masks the secret; the demo knows it
         outs = DssGitRemoteProvider().create(props).outs

@@ -27,7 +27,9 @@ import yaml
 
 from components import deletion_guard, removal
 from components import settings as settings_module
+from components.github_requests import plan_budget, short_type
 from components.program import design_client, run_program
+from components.run_bound import WAITING_OUTPUT
 from components.settings import ConfigError
 
 from .mocks import MockRun, run_mocked
@@ -96,21 +98,20 @@ def plan(settings: settings_module.Settings, previous: dict | None = None) -> tu
 
 
 def to_document(run: MockRun, settings: settings_module.Settings, requests: Sequence[str]) -> dict:
-    """The plan as JSON-able data; secret inputs are masked, the dynamic provider's pickle is dropped."""
+    """The plan as JSON-able data; secret inputs are masked, the dynamic provider's pickle is dropped.
+    ``githubRequests``: the request budget per project (see :mod:`components.github_requests`)."""
+    resources = [{"type": r.type, "name": r.name, "urn": r.urn, "parent": r.parent,
+                  "inputs": {k: SECRET if k in r.secret_inputs else v for k, v in r.inputs.items()
+                             if k != "__provider"},
+                  **({"adopt": r.import_id} if r.import_id else {})}
+                 for r in run.resources]
     return {
         "designUrl": settings.design_url,
         "dssRequests": list(requests),
         "outputs": run.outputs,
-        "resources": [{"type": r.type, "name": r.name, "urn": r.urn, "parent": r.parent,
-                       "inputs": {k: SECRET if k in r.secret_inputs else v for k, v in r.inputs.items()
-                                  if k != "__provider"},
-                       **({"adopt": r.import_id} if r.import_id else {})}
-                      for r in run.resources],
+        "githubRequests": plan_budget(resources).as_json(),
+        "resources": resources,
     }
-
-
-def _short_type(token: str) -> str:
-    return "DssGitRemote" if token == "pulumi-python:dynamic:Resource" else token.rsplit(":", 1)[-1]
 
 
 _ORDER = ("Repository", "BranchDefault", "RepositoryFile", "Branch", "BranchProtection", "TeamRepository",
@@ -119,7 +120,7 @@ _ORDER = ("Repository", "BranchDefault", "RepositoryFile", "Branch", "BranchProt
 
 
 def _display_order(resource: dict) -> tuple:
-    kind = _short_type(resource["type"])
+    kind = short_type(resource["type"])
     environment = resource["inputs"].get("environment") or ""
     rank = _ORDER.index(kind) if kind in _ORDER else len(_ORDER)
     grouped = rank >= _ORDER.index("RepositoryEnvironment") and kind != "DssGitRemote"
@@ -134,7 +135,7 @@ def _first(items: Any) -> dict:
 def describe(resource: dict) -> str:
     """One line saying what a declared resource is."""
     i = resource["inputs"]
-    kind = _short_type(resource["type"])
+    kind = short_type(resource["type"])
     if kind == "Repository" and resource.get("adopt"):
         subject = (f"adopt {resource['adopt']}: the existing repository, imported as it is (the next run applies "
                    "the settings, unarchives it and declares the rest)")
@@ -202,9 +203,21 @@ def render_text(document: dict, previous: dict | None) -> str:
         lines.append(f"\n{COMPONENTS[component['type']]} {key} ({len(children)} resources)")
         lines += [f"  {describe(r)}" for r in children]
     lines += _pending_section(document)
+    waiting = document["outputs"].get(WAITING_OUTPUT) or {}
+    for kind in ("projects", "plugins"):
+        if waiting.get(kind):
+            lines.append(f"\nwaiting for a later run (maxNewRepositoriesPerRun): {len(waiting[kind])} new {kind}: "
+                         f"{', '.join(waiting[kind])}")
     if previous is not None:
         lines.append("\n" + render_changes(previous, document))
+    lines.append("\n" + budget_line(document["githubRequests"]))
     return "\n".join(lines)
+
+
+def budget_line(figures: dict[str, int]) -> str:
+    """``GitHub requests per project: create N (W writes), reconcile R, refresh F`` from ``githubRequests``."""
+    return (f"GitHub requests per project: create {figures['create']} ({figures['createWrites']} writes), "
+            f"reconcile {figures['reconcile']}, refresh {figures['refresh']}")
 
 
 def _pending_section(document: dict) -> list[str]:

@@ -23,6 +23,14 @@ def test_demo_promotes_the_tested_bundle_and_stops_a_breaking_change():
     tested = pr.group(1)
     assert release.groups() == (tested, tested)  # prod runs exactly the bundle the pull request tested
     assert broken.group(1) != tested and broken.group(2) == tested  # the broken bundle never reached prod
+    assert re.search(r"^GitHub requests per project: create \d+ \(\d+ writes\), reconcile \d+, refresh \d+$", out,
+                     re.MULTILINE)
+    # a project created while the cluster runs: onboarded, timed and printed (the figure itself is not asserted)
+    timeline = re.search(r"project created in DSS .*repository declared .*DSS pushed dev .*first green pull-request "
+                         r"check\s+[\d.]+ s", out, re.DOTALL)
+    assert timeline, out[-3000:]
+    assert re.search(r"^Onboarding latency \(project created in DSS → repository declared → DSS pushed dev → first "
+                     r"green pull-request check\): [\d.]+ s offline \(goal < 60 s\)", out, re.MULTILINE)
     remapped = re.search(r"SALES_FORECAST-on-staging\s+demo-1\s+HEALTHY\s+Connection sales_dev is remapped to "
                          r"filesystem_managed", out)
     assert remapped, out[-3000:]

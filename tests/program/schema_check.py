@@ -120,4 +120,16 @@ def schema_problems(resource_type: str, inputs: dict) -> list[str]:
     validator = _validators().get(resource_type)
     if validator is None:
         return [f"{resource_type} is not a resource of the pulumi-github schema"]
+    if resource_type == PROVIDER_TYPE:  # the SDK sends a provider's non-string inputs JSON-encoded
+        inputs = {k: _json_or_text(v) for k, v in inputs.items()}
     return [f"{'/'.join(map(str, e.absolute_path)) or '<inputs>'}: {e.message}" for e in validator.iter_errors(inputs)]
+
+
+def _json_or_text(value):
+    if not isinstance(value, str):
+        return value
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        return value
+    return decoded if isinstance(decoded, bool | int | float | list | dict) else value

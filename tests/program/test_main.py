@@ -47,7 +47,8 @@ def test_main_declares_the_repositories_from_the_stack_config(dss, config):
     outputs = _run_main(config, monitor)
     assert outputs == {"projects": {"ALPHA": {"repository": "dss-alpha", "url": "https://github.com/acme/dss-alpha",
                                               "name": "Alpha", "shortDesc": ""}},
-                       "plugins": {}, "pendingRemoval": {"projects": {}, "plugins": {}}, "onboardingFailures": {}}
+                       "plugins": {}, "pendingRemoval": {"projects": {}, "plugins": {}}, "onboardingFailures": {},
+                       "shard": "1/1", "waiting": {"projects": [], "plugins": []}}
     assert any(r.type == "dataiku-gitops:index:ProjectRepository" for r in monitor.declared)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pulumi
 import pytest
@@ -29,15 +30,15 @@ def _secrets_in(text: str, dss) -> list[str]:
 def test_plan_prints_each_projects_resources(plan_env, dss, capsys):
     assert main(plan_env) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Plan: 3 project and 1 plugin repositories, 58 resources; DSS "
+    assert out.startswith("Plan: 3 project and 1 plugin repositories, 48 resources; DSS "
                           f"{dss.url('design')} answered 2 discovery requests")
-    assert ("\nproject CHURN (17 resources)\n"
+    assert ("\nproject CHURN (12 resources)\n"
             "  Repository                  dss-churn (private, archive on destroy: True)") in out
     assert "  ActionsEnvironmentSecret    production secret DSS_DESIGN_API_KEY = [secret]" in out
     assert "  RepositoryFile              tests.py on prod (created if absent, never overwritten)" in out
     assert ("  DssGitRemote                DSS CHURN: remote git@github.com:dss-gitops-demo/dss-churn.git, push dev "
             "(a new one rebased onto prod)") in out
-    assert "  ActionsVariable             variable DSS_STAGING_INFRA_ID = staging" in out
+    assert "  ActionsOrganizationVariable organization variable DSS_STAGING_INFRA_ID = staging" in out  # ownerType
     assert "\nplugin dss-custom-connectors (5 resources)\n" in out
     assert _secrets_in(out, dss) == []
 
@@ -52,7 +53,7 @@ def test_previous_plan_shows_what_would_be_removed(plan_env, dss, capsys, tmp_pa
                  "--set", "removalGraceDays=0"]) == 0
     out = capsys.readouterr().out
     changes = out[out.index("Changes against the previous plan"):]
-    assert changes.startswith("Changes against the previous plan: 0 to create, 3 to update, 18 to remove")
+    assert changes.startswith("Changes against the previous plan: 0 to create, 3 to update, 13 to remove")
     assert "  - Repository                  dss-churn (private, archive on destroy: True) (archived, not deleted)" \
         in changes
     assert "  ~ Repository                  dss-sales-forecast (internal, archive on destroy: True) " \
@@ -87,3 +88,28 @@ def test_missing_secret_is_named(plan_env, monkeypatch, capsys):
     monkeypatch.delenv("PULUMI_CONFIG_DATAIKU_GITOPS_PRODAUTOMATIONAPIKEY")
     assert main(plan_env) == 2
     assert capsys.readouterr().err == "error: prodAutomationApiKey: is required (got nothing)\n"
+
+
+def test_the_plan_ends_with_the_request_budget_of_the_demo_stack_within_the_goals(plan_env, capsys, tmp_path):
+    plan_file = tmp_path / "plan.json"
+    assert main([*plan_env, "--output", str(plan_file)]) == 0
+    *_, last = capsys.readouterr().out.rstrip("\n").split("\n")
+    match = re.fullmatch(r"GitHub requests per project: create (\d+) \((\d+) writes\), reconcile (\d+), "
+                         r"refresh (\d+)", last)
+    assert match, last
+    create, writes, reconcile, refresh = map(int, match.groups())
+    assert create <= 45 and writes <= 16 and reconcile == 0 and refresh <= 15, last
+    figures = json.loads(plan_file.read_text())["githubRequests"]
+    assert (figures["create"], figures["createWrites"], figures["reconcile"], figures["refresh"]) == (
+        create, writes, reconcile, refresh)
+
+
+def test_new_projects_beyond_the_run_bound_are_listed_as_waiting(plan_env, capsys, tmp_path):
+    assert main([*plan_env, "--set", "maxNewRepositoriesPerRun=2", "--json"]) == 0
+    outputs = json.loads(capsys.readouterr().out)["outputs"]
+    assert sorted(outputs["projects"]) == ["CHURN", "FINANCE_REPORTS"]
+    assert outputs["waiting"] == {"projects": ["SALES_FORECAST"], "plugins": ["dss-custom-connectors"]}
+    assert main([*plan_env, "--set", "maxNewRepositoriesPerRun=2"]) == 0
+    out = capsys.readouterr().out
+    assert "\nwaiting for a later run (maxNewRepositoriesPerRun): 1 new projects: SALES_FORECAST\n" in out
+    assert "\nwaiting for a later run (maxNewRepositoriesPerRun): 1 new plugins: dss-custom-connectors\n" in out

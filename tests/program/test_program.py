@@ -7,6 +7,7 @@ from importlib.metadata import version
 
 import pytest
 
+from components.github_requests import plan_budget
 from components.settings import parse_settings
 from components.workflow_files import (
     PLATFORM_COMMIT_MARKER,
@@ -19,6 +20,7 @@ from components.workflow_files import (
 )
 from gitops_plan.mocks import MockRun
 from gitops_plan.observe import secret_values
+from gitops_plan.plan import to_document
 
 from .conftest import SECRETS, SHA, Runner, create_projects, valid_config
 from .schema_check import FULL_SCHEMA, SLICE_FILE, schema_problems, schema_slice
@@ -49,7 +51,7 @@ def sample(dss_cluster) -> dict[str, MockRun]:
     config = valid_config(dss_cluster)
     runs = {name: Runner()(parse_settings({**config, **overrides}))
             for name, overrides in (("default", {}), ("configured", CONFIGURED),
-                                    ("organization", {"variableScope": "organization"}))}
+                                    ("user", {"ownerType": "user"}))}
     runs["settings"] = parse_settings({**config, **CONFIGURED})
     return runs
 
@@ -91,7 +93,7 @@ def test_filters_decide_which_projects_get_repositories(dss, settings_for, run):
 
 def test_every_declared_input_matches_the_provider_schema(sample):
     checked = 0
-    for name in ("default", "configured", "organization"):
+    for name in ("default", "configured", "user"):
         for resource in sample[name].resources:
             if resource.type.startswith("github:") or resource.type == "pulumi:providers:github":
                 assert schema_problems(resource.type, resource.inputs) == [], resource.urn
@@ -149,7 +151,7 @@ def test_environment_secrets_hold_only_their_own_stage(sample):
 def test_no_secret_value_in_a_non_secret_input_or_in_the_outputs(sample):
     secrets = secret_values(sample["settings"])
     assert len(secrets) == 6  # design key, 4 CI keys, certificate
-    for name in ("default", "configured", "organization"):
+    for name in ("default", "configured", "user"):
         result = sample[name]
         for resource in result.resources:
             plain = json.dumps({k: v for k, v in resource.inputs.items() if k not in resource.secret_inputs})
@@ -186,7 +188,7 @@ def test_production_accepts_only_protected_branches_and_has_the_reviewers(sample
 
 
 def test_secrets_and_variables_are_replaced_delete_first(sample):
-    for name, token in (("default", ENV_SECRET), ("default", VARIABLE), ("organization", ORG_VARIABLE)):
+    for name, token in (("default", ENV_SECRET), ("user", VARIABLE), ("default", ORG_VARIABLE)):
         assert sample[name].of_type(token)
         assert all(r.delete_before_replace for r in sample[name].of_type(token)), token
 
@@ -198,7 +200,7 @@ def _settings_values(dss_cluster) -> dict[str, str]:
 
 
 def test_repository_scope_gives_every_project_repository_the_stage_named_settings(sample, dss_cluster):
-    result = sample["default"]
+    result = sample["user"]
     for component in result.of_type(PROJECT):
         variables = _by_type(result.descendants(component.urn), VARIABLE)
         assert {v.inputs["variableName"]: v.inputs["value"] for v in variables} == _settings_values(dss_cluster)
@@ -207,7 +209,7 @@ def test_repository_scope_gives_every_project_repository_the_stage_named_setting
 
 
 def test_organization_scope_declares_the_settings_once_and_no_project_carries_one(sample, dss_cluster):
-    result = sample["organization"]
+    result = sample["default"]
     organization = result.of_type(ORG_VARIABLE)
     assert {v.inputs["variableName"]: v.inputs["value"] for v in organization} == _settings_values(dss_cluster)
     assert all(v.inputs["visibility"] == "private" for v in organization)
@@ -221,7 +223,7 @@ def test_the_workflows_read_exactly_the_variables_the_program_declares(sample):
     read = set()
     for f in _by_type(_component(sample["default"], "dss-project-CHURN"), FILE):
         read |= set(re.findall(r"\bvars\.(\w+)", f.inputs["content"]))
-    for name in ("default", "organization"):
+    for name in ("default", "user"):
         variables = sample[name].of_type(VARIABLE) + sample[name].of_type(ORG_VARIABLE)
         declared = {v.inputs["variableName"] for v in variables}
         assert declared == read, name
@@ -285,7 +287,8 @@ def test_every_child_belongs_to_its_component_and_teams_get_access(sample):
     components = result.of_type(PROJECT) + result.of_type(PLUGIN)
     owned = {r.urn for c in components for r in result.descendants(c.urn)}
     stack_level = [r for r in result.resources if r.urn not in owned and r not in components]
-    assert sorted(r.type for r in stack_level) == ["pulumi:providers:github", "pulumi:pulumi:StackReference"]
+    assert sorted(r.type for r in stack_level) == [ORG_VARIABLE] * 5 + ["pulumi:providers:github",
+                                                                        "pulumi:pulumi:StackReference"]
     grants = _by_type(_component(result, "dss-project-CHURN"), GH + "teamRepository:TeamRepository")
     assert {(g.inputs["teamId"], g.inputs["permission"]) for g in grants} == {("42", "push"), ("43", "maintain")}
     [provider] = result.of_type("pulumi:providers:github")
@@ -293,7 +296,7 @@ def test_every_child_belongs_to_its_component_and_teams_get_access(sample):
     assert all(r.provider.startswith(provider.urn) for r in result.resources if r.type.startswith("github:index/"))
 
 
-@pytest.mark.parametrize(("name", "per_project"), [("default", 17), ("organization", 12)])
+@pytest.mark.parametrize(("name", "per_project"), [("default", 12), ("user", 17)])
 def test_resources_per_project(sample, name, per_project):
     assert len(_component(sample[name], "dss-project-CHURN")) == per_project
 
@@ -302,3 +305,21 @@ def test_resources_per_project(sample, name, per_project):
 def test_schema_slice_matches_the_full_provider_schema():
     assert version("pulumi_github") == "6.15.0"  # the schema's version
     assert json.loads(SLICE_FILE.read_text()) == schema_slice(json.loads(FULL_SCHEMA.read_text()))
+
+
+def test_provider_settings_reach_the_github_provider(dss, settings_for, run):
+    create_projects(dss, "ALPHA")
+    [default] = run(settings_for()).of_type("pulumi:providers:github")
+    assert {k: default.inputs.get(k) for k in ("writeDelayMs", "parallelRequests", "legacyClient", "cachePath")} == {
+        "writeDelayMs": "1000", "parallelRequests": "false", "legacyClient": "true", "cachePath": None}
+    [tuned] = run(settings_for(githubLegacyClient="false", githubCachePath="/var/cache/github",
+                               githubWriteDelayMs="1500")).of_type("pulumi:providers:github")
+    assert (tuned.inputs["legacyClient"], tuned.inputs["cachePath"], tuned.inputs["writeDelayMs"]) == (
+        "false", "/var/cache/github", "1500")
+
+
+def test_every_resource_the_program_declares_has_a_github_request_model(sample):
+    for name in ("default", "configured", "user"):
+        document = to_document(sample[name], sample["settings"], [])
+        budget = plan_budget(document["resources"])
+        assert budget.create.requests > 0 and budget.reconcile.requests == 0, name

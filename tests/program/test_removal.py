@@ -93,8 +93,10 @@ def test_turning_plugin_repositories_off_counts_as_deletions(dss, settings_for, 
 def test_the_first_run_of_an_empty_dss_declares_nothing(dss, settings_for, run):
     result = run(settings_for())
     assert result.outputs == {"projects": {}, "plugins": {}, "pendingRemoval": {"projects": {}, "plugins": {}},
-                              "onboardingFailures": {}}
-    assert sorted(r.type for r in result.resources) == ["pulumi:providers:github", "pulumi:pulumi:StackReference"]
+                              "onboardingFailures": {}, "shard": "1/1", "waiting": {"projects": [], "plugins": []}}
+    assert sorted(r.type for r in result.resources) == [
+        "github:index/actionsOrganizationVariable:ActionsOrganizationVariable"] * 5 + [
+        "pulumi:providers:github", "pulumi:pulumi:StackReference"]
 
 
 def test_the_guard_reads_the_stack_outputs_it_wrote():

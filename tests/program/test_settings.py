@@ -74,7 +74,17 @@ BAD_INPUTS = [
     ({"gitRemoteUrlTemplate": "https://ghp_token@github.com/{owner}/{repository}.git"},
      "gitRemoteUrlTemplate: must not embed credentials (DSS uses its own git credentials) "
      "(got 'https://***@github.com/{owner}/{repository}.git')"),
-    ({"variableScope": "org"}, "variableScope: must be 'repository' or 'organization' (got 'org')"),
+    ({"variableScope": "org"}, "variableScope: must be 'auto', 'organization' or 'repository' (got 'org')"),
+    ({"ownerType": "user", "variableScope": "organization"},
+     "variableScope: organization variables need an organization owner (ownerType is user); use repository or auto "
+     "(got 'organization')"),
+    ({"ownerType": "team"}, "ownerType: must be 'organization' or 'user' (got 'team')"),
+    ({"shard": "0/4"}, "shard: must be \"i/n\" with whole numbers, e.g. \"1/1\" (one stack) or \"2/4\" (got '0/4')"),
+    ({"shard": "5/4"}, "shard: index 5 is beyond the 4 shards; shards are numbered 1 to 4 (got '5/4')"),
+    ({"shard": "1 of 4"}, "shard: must be \"i/n\" with whole numbers, e.g. \"1/1\" (one stack) or \"2/4\" "
+                          "(got '1 of 4')"),
+    ({"maxNewRepositoriesPerRun": "0"},
+     "maxNewRepositoriesPerRun: must be 1 or more (new projects would never get a repository) (got '0')"),
     ({"designApiKy": "a-secret-typo"}, "designApiKy: unknown configuration key, did you mean designApiKey? See "
                                        "Pulumi.yaml for the keys "
                                        "(got [hidden])"),

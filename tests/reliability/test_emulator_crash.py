@@ -1,48 +1,13 @@
 """A SIGKILL in the middle of concurrent project creations leaves no half-created project: after a restart on the
 same data directory every project answers (summary, settings, git) or is gone and can be created again."""
-import os
-import signal
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 from dataikuapi import DSSClient
 from dataikuapi.utils import DataikuException
 
 from ..emulator.git_helpers import run_git
-
-ADMIN = "crash-admin-key"
-ROOT = Path(__file__).resolve().parents[2]
-
-
-class Serve:
-    """``python -m dss_emulator serve`` in a subprocess, on a free port, with ``data_dir``."""
-
-    def __init__(self, data_dir: Path):
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "dss_emulator", "serve", "--port", "0", "--data-dir", str(data_dir),
-             "--admin-key", ADMIN, "--name", "design"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.early = ""  # what it printed before being ready (recovery warnings)
-        for line in self.proc.stdout:
-            if " ready at " in line:
-                break
-            self.early += line
-        assert " ready at " in line, self.early
-        self.url = line.split(" ready at ")[1].strip()
-        self.client = DSSClient(self.url, ADMIN)
-
-    def kill(self) -> None:
-        os.kill(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(30)
-        self.proc.stdout.close()
-
-    def stop(self) -> str:
-        self.proc.send_signal(signal.SIGTERM)
-        out, _ = self.proc.communicate(timeout=30)
-        return self.early + out
+from .emulator_process import Serve
 
 
 def _answers(client: DSSClient, key: str) -> None:

@@ -7,6 +7,7 @@ import pytest
 from dataikuapi.utils import DataikuException
 
 from ..emulator.git_helpers import bare_remote, clone, commit_files, dss_head, run_git
+from .emulator_process import Serve
 
 PARAMS = {"name": "Churn", "owner": "admin", "tags": [], "settings": {"gitCommitMode": "AUTO"}}
 
@@ -170,3 +171,22 @@ def test_a_remote_is_checked_again_when_used(world):
             action()
     assert git.list_branches(remote=True) == ["master", "origin/master"]  # nothing of OTHER was fetched
     assert run_git(other, "for-each-ref") == refs_before
+
+
+def test_the_command_line_sets_the_allowed_roots(tmp_path):
+    """``serve --local-remote-root DIR``: local paths under DIR are accepted, others refused; none without it."""
+    allowed = tmp_path / "git"
+    for options, accepted in (((), False), (("--local-remote-root", str(allowed)), True)):
+        server = Serve(tmp_path / f"data-{accepted}", *options)
+        try:
+            git = server.client.create_project("CHURN", "Churn", "admin").get_project_git()
+            with pytest.raises(DataikuException, match="must lie under one of the local_remote_roots"):
+                git.set_remote(str(tmp_path / "elsewhere.git"))
+            if accepted:
+                git.set_remote(str(allowed / "churn.git"))
+                assert git.get_remote() == str(allowed / "churn.git")
+            else:
+                with pytest.raises(DataikuException, match=r"local_remote_roots \(none configured\)"):
+                    git.set_remote(str(allowed / "churn.git"))
+        finally:
+            server.stop()

@@ -50,12 +50,18 @@ def test_a_wrong_field_is_a_400_naming_it_and_changes_nothing(dss, path, body, m
 
 @pytest.mark.parametrize("body", [{"projectKey": "NEW", "name": "New", "owner": "admin", "settings": "x"},
                                   {"projectKey": 5, "name": "New", "owner": "admin"},
-                                  {"projectKey": "NEW", "name": ["New"], "owner": "admin"}])
-def test_a_project_is_not_created_from_a_bad_shape(dss, body):
+                                  {"projectKey": "NEW", "name": ["New"], "owner": "admin"},
+                                  {"projectKey": "../EVIL", "name": "Evil", "owner": "admin"},
+                                  {"projectKey": ".creating-X", "name": "Hidden", "owner": "admin"},
+                                  {"projectKey": "ÄB", "name": "Odd", "owner": "admin"},
+                                  {"projectKey": "A" * 101, "name": "Long", "owner": "admin"}])
+def test_a_project_is_not_created_from_a_bad_shape_or_key(dss, body):
     resp = requests.post(f"{dss.url()}/dip/publicapi/projects", data=json.dumps(body),
                          auth=(dss.admin_key(), ""), timeout=60)
     assert resp.status_code == 400 and "Invalid" in resp.json()["message"]
     assert dss.client().list_project_keys() == []
+    root = dss.server.instances["design"].root
+    assert sorted(p.name for p in (root / "projects").iterdir()) == [] and not (root / "EVIL").exists()
 
 
 def _route_paths(method: str):
