@@ -44,3 +44,19 @@ def test_a_delayed_call_after_the_prod_update_times_out_and_rolls_back(dss, tmp_
     assert world.active_bundle("prod") == first and world.deployments()["CHURN-on-prod"] == first
     assert health(world, "CHURN-on-prod") == "HEALTHY"
 
+
+
+@pytest.mark.timeout(60)
+def test_an_update_future_that_dies_without_a_result_is_a_failure_not_a_wait(dss, tmp_path, capsys):
+    world = make_world(dss, tmp_path)
+    first, _, merge = prod_with_a_second_bundle(world, capsys)
+    dss.control("design", "POST", "faults/futures", {"failedAsDead": True})  # {hasResult: false, alive: false}
+    dss.control("design", "POST", "faults/deployments", {"count": 1, "deploymentId": "CHURN-on-prod",
+                                                         "message": "activation exploded"})
+
+    status = world.run(capsys, "release", "prod", merge, "--timeout", "30")
+    assert status == ExitStatus.DEPLOY_FAILED, world.output
+    assert "to bundle b-" in world.output and "ended without a result (future " in world.output
+    assert "activation exploded" in world.output and "did not finish within" not in world.output
+    assert f"production was rolled back to {first}" in world.output
+    assert world.active_bundle("prod") == first and world.deployments()["CHURN-on-prod"] == first
