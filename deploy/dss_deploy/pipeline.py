@@ -15,7 +15,7 @@ from pathlib import Path
 
 from dataikuapi import DSSClient
 
-from . import bundles, rollout, sync
+from . import bundles, plugin_requirements, rollout, sync
 from .errors import BundleRejected, OutOfSync, UsageError, dss_call
 from .gitrepo import LocalRepo
 from .report import Reporter, RunSummary
@@ -66,7 +66,20 @@ def run(settings: Settings, reporter: Reporter, summary: RunSummary, certificate
         bundle_id = prepare_release_bundle(ctx, tree)
     else:
         bundle_id = require_published(ctx, settings.bundle_id)
+    if settings.mode in ("test", "release"):
+        check_plugins(ctx)
     rollout.deploy_and_test(ctx, bundle_id)
+
+
+def check_plugins(ctx: Run) -> None:
+    """The plugins the content under test uses must be on the automation node (not older than on design)."""
+    ctx.reporter.step("plugins the project uses")
+    node = f"{ctx.settings.stage} node {ctx.settings.automation_url}"
+    lines = plugin_requirements.check(ctx.repo, ctx.settings.commit_sha, ctx.design, ctx.automation, node)
+    for line in lines:
+        ctx.reporter.ok(line)
+    if not lines:
+        ctx.reporter.ok("no plugin recipe or dataset")
 
 
 def connect(ctx: Run) -> None:

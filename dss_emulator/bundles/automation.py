@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 IMPORTED_STATE = "bundles-imported"
 ACTIVE_STATE = "active-bundle"
 PERMISSION_POLICIES = ("NONE", "READ_ONLY", "ALL")
+PLUGIN_TYPE_PREFIXES = ("CustomCode_", "CustomPython_", "Custom_")
 
 
 class BundleActivationError(DSSError):
@@ -150,6 +151,31 @@ class ImportedBundles:
                     for problem in self.connection_checks(archive, remapping)]
         return info_messages(messages)
 
+    def _require_plugins(self, files: dict[str, bytes], bundle_id: str) -> None:
+        """Refuse a bundle whose recipes or datasets have a plugin type no installed plugin provides.
+
+        Inferred (no source documents the check's code or message): a plugin component type is
+        ``CustomCode_`` / ``CustomPython_`` / ``Custom_`` + ``<plugin id>-<component>``."""
+        installed = [p.id for p in self.instance.plugins.list()]
+        missing = []
+        for rel in sorted(files):
+            folder, _, name = rel.partition("/")
+            if folder not in ("recipes", "datasets") or "/" in name or not name.endswith(".json"):
+                continue
+            try:
+                kind = json.loads(files[rel]).get("type") or ""
+            except (ValueError, AttributeError):
+                continue
+            prefix = next((p for p in PLUGIN_TYPE_PREFIXES if kind.startswith(p)), None)
+            component = kind[len(prefix):] if prefix else ""
+            if prefix and not any(component == p or component.startswith((f"{p}-", f"{p}_")) for p in installed):
+                missing.append(f"type {kind} of {folder[:-1]} {name[:-len('.json')]}")
+        if missing:
+            raise BundleActivationError(
+                "ERR_BUNDLE_ACTIVATE_MISSING_PLUGIN",
+                f"Bundle {bundle_id} needs plugins that are not installed on node {self.instance.name}: "
+                + "; ".join(missing))
+
     def activate(self, project: Project, bundle_id: str, login: str, scenarios_active: dict | None,
                  remapping: object = None) -> dict:
         """Make ``bundle_id`` the project's content: files committed, dataset data copied, local variables kept."""
@@ -163,6 +189,7 @@ class ImportedBundles:
         if problems:
             raise BundleActivationError(problems[0]["code"], "; ".join(p["text"] for p in problems))
         files = archive.project_files()
+        self._require_plugins(files, bundle_id)
         with project.lock, self._lock:
             previous = self.active(project)
             previous_files = set()

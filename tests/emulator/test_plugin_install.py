@@ -6,6 +6,8 @@ import zipfile
 import pytest
 from dataikuapi.utils import DataikuException
 
+from .deploy_helpers import make_project
+
 
 def plugin_zip(plugin_id="geo-tools", version="1.0.0", code_env=False, extra=None, desc=None) -> bytes:
     buffer = io.BytesIO()
@@ -97,3 +99,18 @@ def test_global_variables_round_trip(staging):
     variables["team"] = {"a": 1}
     variables.save()
     assert staging.get_global_variables()["team"] == {"a": 1}
+
+
+def test_a_bundle_using_a_plugin_missing_on_the_node_is_not_activated(dss):
+    project = make_project(dss.client())
+    project.create_dataset("crm", "CustomPython_geo-tools-places", params={})
+    project.export_bundle("v1")
+    with project.get_exported_bundle_archive_stream("v1") as stream:
+        archive = stream.content
+    staging = dss.client("staging")
+    staging.create_project_from_bundle_archive(io.BytesIO(archive))
+    with pytest.raises(DataikuException, match="ERR_BUNDLE_ACTIVATE_MISSING_PLUGIN.*"
+                                               "type CustomPython_geo-tools-places of dataset crm"):
+        staging.get_project("SHOP").activate_bundle("v1")
+    staging.install_plugin_from_archive(io.BytesIO(plugin_zip()))
+    assert staging.get_project("SHOP").activate_bundle("v1")["success"]
