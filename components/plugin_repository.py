@@ -1,14 +1,14 @@
 """PluginRepository: the GitHub repository of one DSS dev plugin.
 
-The same shape as a project repository minus what a plugin pipeline does not use: the plugin workflows build and
-release the plugin from the repository alone, so there are no environments, DSS secrets or variables (nothing to
-leak), and no onboarding (dataikuapi has no API for a dev plugin's git remote: set it in DSS's plugin editor) — so
-the program creates the dev branch itself, from prod once the workflows are written.
+The same shape as a project repository minus the onboarding (dataikuapi has no API for a dev plugin's git remote:
+set it in DSS's plugin editor) — so the program creates the dev branch itself, from prod once the workflows are
+written. Its environments hold the automation keys the plugin workflows install with (see
+``program.plugin_environment_specs``); the settings are the same stage-named variables as a project's.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 
@@ -27,12 +27,15 @@ class PluginRepositoryArgs:
     """The plugin PR workflow job's name, required on prod."""
     workflow_files: Mapping[str, str]
     """Path → content, written in this order and kept up to date."""
+    variables: Mapping[str, str] = field(default_factory=dict)
+    """Repository variables (empty in organization scope)."""
+    environments: tuple[parts.EnvironmentSpec, ...] = ()
     adopt: bool = False
     """The repository exists already: import it as it is, alone; the next run declares the rest."""
 
 
 class PluginRepository(pulumi.ComponentResource):
-    """Repository, prod (default, protected) and dev branches, and the plugin workflows."""
+    """Repository, prod (default, protected) and dev branches, the plugin workflows, environments, variables."""
 
     repository_name: pulumi.Output[str]
     """The repository's name."""
@@ -48,6 +51,9 @@ class PluginRepository(pulumi.ComponentResource):
             dev = parts.dev_from_prod(name, repo, args.policy, written[-1] if written else default, self)
             parts.protect_prod(name, repo, args.policy, args.status_check, dev, self)
             parts.team_access(name, repo, args.policy, self)
+            parts.repository_variables(name, repo, args.variables, self)
+            for spec in args.environments:
+                parts.environment(name, repo, spec, self)
         self.repository_name = repo.name
         self.html_url = repo.html_url
         self.register_outputs({"repository_name": self.repository_name, "html_url": self.html_url})

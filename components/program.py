@@ -74,7 +74,9 @@ async def run_program(settings: Settings, client: DSSClient | None = None,
     project_args = {p.key: _project_args(settings, policy, environments, design_key, onboarding_certificate, p,
                                          repositories.projects[p.key])
                     for p in projects}
-    plugin_args = {p.id: _plugin_args(settings, policy, p, repositories.plugins[p.id]) for p in plugins}
+    plugin_environments = plugin_environment_specs(settings)
+    plugin_args = {p.id: _plugin_args(settings, policy, plugin_environments, p, repositories.plugins[p.id])
+                   for p in plugins}
     removed = deletion_guard.check(previous, repositories, settings.max_deletions_per_run,
                                    settings.plugin_repositories)
     _warn_removals(settings, decision, removed)
@@ -250,6 +252,21 @@ def environment_specs(settings: Settings) -> tuple[parts.EnvironmentSpec, ...]:
     return tuple(specs)
 
 
+def plugin_environment_specs(settings: Settings) -> tuple[parts.EnvironmentSpec, ...]:
+    """A plugin repository's `staging` and `production`: the stage's automation key (installing plugins needs an
+    admin key); production also holds staging's, which the release reads to check the content passed there."""
+    keys = {stage.environment: stage.automation_api_key.get_secret_value() for stage in settings.stages}
+    specs = []
+    for spec in environment_specs(settings):
+        secrets = {"DSS_AUTOMATION_API_KEY": spec.secrets["DSS_AUTOMATION_API_KEY"]}
+        if "DSS_CLIENT_CERTIFICATE" in spec.secrets:
+            secrets["DSS_CLIENT_CERTIFICATE"] = spec.secrets["DSS_CLIENT_CERTIFICATE"]
+        if spec.name == "production":
+            secrets["DSS_STAGING_AUTOMATION_API_KEY"] = pulumi.Output.secret(keys["staging"])
+        specs.append(dataclasses.replace(spec, secrets=secrets))
+    return tuple(specs)
+
+
 def _organization_variables(settings: Settings, opts: pulumi.ResourceOptions) -> None:
     """The shared settings, declared once for the whole organization (non-secret values; GitHub visibility
     ``all`` when the generated repositories are public, else ``private``)."""
@@ -280,10 +297,12 @@ def _project_args(settings: Settings, policy: parts.RepositoryPolicy, environmen
             timeout_seconds=settings.dss_timeout_seconds))
 
 
-def _plugin_args(settings: Settings, policy: parts.RepositoryPolicy, plugin: DssPlugin,
-                 repository: str) -> PluginRepositoryArgs:
+def _plugin_args(settings: Settings, policy: parts.RepositoryPolicy, environments: tuple[parts.EnvironmentSpec, ...],
+                 plugin: DssPlugin, repository: str) -> PluginRepositoryArgs:
     ctx = _workflow_context(settings, plugin.id, repository)
     return PluginRepositoryArgs(
         plugin_id=plugin.id, repository_name=repository,
         description=f"Dataiku DSS plugin {plugin.id}: {plugin.label} (managed by dataiku-gitops)",
-        policy=policy, status_check=PLUGIN_STATUS_CHECK, workflow_files=plugin_workflow_files(ctx))
+        policy=policy, status_check=PLUGIN_STATUS_CHECK, workflow_files=plugin_workflow_files(ctx),
+        variables={} if settings.organization_variables else shared_variables(settings),
+        environments=environments)

@@ -19,6 +19,7 @@ from .jobs.models import JobsBackend
 from .objects.datasets import DatasetsBackend
 from .objects.models import ObjectsBackend
 from .plugins.git import PluginGit
+from .plugins.install import PluginInstaller
 from .plugins.models import PluginsBackend
 from .projectgit.models import ProjectGitBackend
 from .projectgit.safety import RemotePolicy
@@ -62,6 +63,7 @@ class Instance:
         self.objects = ObjectsBackend(self.projects)
         self.plugins = PluginsBackend(self.root)
         self.plugin_git = PluginGit(self.plugins, self.remote_policy)
+        self.plugin_installer = PluginInstaller(self.plugins)
         self.project_git = ProjectGitBackend(self.remote_policy)
 
     def reset(self) -> None:

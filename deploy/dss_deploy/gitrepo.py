@@ -53,12 +53,26 @@ class LocalRepo:
             raise GitError(f"git {' '.join(args)} failed in {self.path}: {proc.stderr.strip() or proc.stdout}")
         return proc.stdout
 
+    def git_bytes(self, *args: str) -> bytes:
+        """Binary stdout of a local git command that must succeed (``git archive``)."""
+        try:
+            proc = subprocess.run(["git", *args], cwd=self.path, env=self._env(False), capture_output=True,
+                                  timeout=GIT_TIMEOUT)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise GitError(f"git {args[0]} failed: {exc}") from None
+        if proc.returncode != 0:
+            raise GitError(f"git {' '.join(args)} failed in {self.path}: {proc.stderr.decode(errors='replace')}")
+        return proc.stdout
+
     # --- commits --------------------------------------------------------------------------------------------
     def head(self) -> str:
         return self.git("rev-parse", "HEAD").strip()
 
     def has_commit(self, sha: str) -> bool:
         return self._run("cat-file", "-e", f"{sha}^{{commit}}").returncode == 0
+
+    def has_tree(self, sha: str) -> bool:
+        return self._run("cat-file", "-e", f"{sha}^{{tree}}").returncode == 0
 
     def is_shallow(self) -> bool:
         return self.git("rev-parse", "--is-shallow-repository").strip() == "true"

@@ -107,6 +107,11 @@ class Settings:
         return f"{self.project_key}-on-{self.infra_id}"
 
     @property
+    def tests_identity(self) -> dict[str, str]:
+        """What the tests are told they test, besides the node's URL and key."""
+        return {"DATAIKU_PROJECT_KEY": self.project_key}
+
+    @property
     def secrets(self) -> list[str]:
         """Values the reporter must never print."""
         values = [self.design_api_key, self.automation_api_key, self.git_token, self.client_certificate_pem]

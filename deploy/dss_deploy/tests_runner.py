@@ -49,7 +49,7 @@ def pytest_environment(settings: Settings, certificate: Path | None, environ: Ma
     """The whole environment of the pytest process."""
     env = {name: environ[name] for name in PASSED_THROUGH if environ.get(name)}
     env.update(DATAIKU_INSTANCE_URL=settings.automation_url, DATAIKU_API_KEY=settings.automation_api_key,
-               DATAIKU_PROJECT_KEY=settings.project_key, PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
+               PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1", **settings.tests_identity)
     if certificate is not None:
         env["DATAIKU_CLIENT_CERTIFICATE"] = str(certificate)
     if settings.insecure_tls:

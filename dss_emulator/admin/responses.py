@@ -1,9 +1,10 @@
-"""Instance info and auth info, as the client reads them."""
+"""Instance info, auth info, the instance (global) variables and connections, as the client reads them."""
 from __future__ import annotations
 
 from ..core.context import RequestContext
 from ..core.evidence import client
 from ..core.routing import RouteTable
+from ..core.storage import read_json, write_json
 from ..core.version import DSS_VERSION
 
 routes = RouteTable()
@@ -26,6 +27,18 @@ def get_auth_info(ctx: RequestContext):
     return {"authSource": "PERSONAL_API_KEY", "via": [], "authIdentifier": "admin" if key.admin else key.label,
             "groups": ["administrators"] if key.admin else [], "userProfile": "DESIGNER",
             "associatedDSSUser": "admin", "userForImpersonation": "admin"}
+
+
+@routes.route("GET", "/admin/variables", access="global-admin",
+              evidence=client("dssclient.py", "DSSClient.get_global_variables"))
+def get_global_variables(ctx: RequestContext):
+    return read_json(ctx.instance.root / "variables.json", {}) or {}
+
+
+@routes.route("PUT", "/admin/variables", access="global-admin",
+              evidence=client("dss/admin.py", "DSSInstanceVariables.save"))
+def set_global_variables(ctx: RequestContext):
+    write_json(ctx.instance.root / "variables.json", ctx.json_object())
 
 
 # --- connections (EV-D06; the admin routes need an admin key, as in DSS) ------------------------------------

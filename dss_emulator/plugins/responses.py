@@ -1,4 +1,5 @@
-"""Plugin routes: list, settings, download, dev-plugin contents, and the dev-plugin git extension.
+"""Plugin routes: list, install / update from zip, code envs, settings, download, dev-plugin contents, and the
+dev-plugin git extension.
 
 Emulator extensions (DSS's public API has no plugin git; these mirror the project git routes):
 
@@ -25,6 +26,60 @@ PLUGIN_GIT = extension("development plugins are git repositories (docs: plugins/
               evidence=client("dssclient.py", "DSSClient.list_plugins", "EV-L05", "EV-T04"))
 def list_plugins(ctx: RequestContext):
     return [plugin.list_item() for plugin in ctx.instance.plugins.list()]
+
+
+INSTALL_ANSWER = "the answer's fields (the client ignores it; pluginId / version are the emulator's)"
+
+
+@routes.route("POST", "/plugins/actions/installFromZip", access="global-admin",
+              evidence=client("dssclient.py", "DSSClient.install_plugin_from_archive", "EV-L01", "EV-L02",
+                              unverified=INSTALL_ANSWER + "; refusing an already installed plugin is inferred"))
+def install_plugin_from_zip(ctx: RequestContext):
+    return ctx.instance.plugin_installer.install(ctx.file().content, ctx.login)
+
+
+@routes.route("POST", "/plugins/actions/future/installFromZip", access="global-admin",
+              evidence=client("dssclient.py", "DSSClient.start_install_plugin_from_archive", "EV-L03",
+                              unverified=INSTALL_ANSWER))
+def start_install_plugin_from_zip(ctx: RequestContext):
+    content, login = ctx.file().content, ctx.login
+    return ctx.instance.futures.start(lambda f: ctx.instance.plugin_installer.install(content, login),
+                                      {"type": "PLUGIN_INSTALL"}).state()
+
+
+@routes.route("POST", "/plugins/{plugin_id}/actions/updateFromZip", access="global-admin",
+              evidence=client("dss/plugin.py", "DSSPlugin.update_from_zip", "EV-L01", "EV-L03",
+                              unverified=INSTALL_ANSWER))
+def update_plugin_from_zip(ctx: RequestContext, plugin_id: str):
+    return ctx.instance.plugin_installer.update(plugin_id, ctx.file().content)
+
+
+@routes.route("POST", "/plugins/{plugin_id}/actions/future/updateFromZip", access="global-admin",
+              evidence=client("dss/plugin.py", "DSSPlugin.start_update_from_zip", "EV-L03",
+                              unverified=INSTALL_ANSWER))
+def start_update_plugin_from_zip(ctx: RequestContext, plugin_id: str):
+    content = ctx.file().content
+    return ctx.instance.futures.start(lambda f: ctx.instance.plugin_installer.update(plugin_id, content),
+                                      {"type": "PLUGIN_UPDATE", "pluginId": plugin_id}).state()
+
+
+@routes.route("POST", "/plugins/{plugin_id}/code-env/actions/create", access="global-admin",
+              evidence=client("dss/plugin.py", "DSSPlugin.create_code_env", "EV-L02", "EV-L07",
+                              unverified="the env name plugin_<id>_managed and the recorded fields"))
+def create_plugin_code_env(ctx: RequestContext, plugin_id: str):
+    body = ctx.json_object()
+    ctx.instance.plugins.get(plugin_id)  # 404 before a future is started
+    return ctx.instance.futures.start(lambda f: ctx.instance.plugin_installer.create_code_env(plugin_id, body),
+                                      {"type": "PLUGIN_CODE_ENV_CREATE", "pluginId": plugin_id}).state()
+
+
+@routes.route("POST", "/plugins/{plugin_id}/code-env/actions/update", access="global-admin",
+              evidence=client("dss/plugin.py", "DSSPlugin.update_code_env", "EV-L02",
+                              unverified="the answer's fields and the recorded state"))
+def update_plugin_code_env(ctx: RequestContext, plugin_id: str):
+    ctx.instance.plugins.get(plugin_id)
+    return ctx.instance.futures.start(lambda f: ctx.instance.plugin_installer.update_code_env(plugin_id),
+                                      {"type": "PLUGIN_CODE_ENV_UPDATE", "pluginId": plugin_id}).state()
 
 
 @routes.route("GET", "/plugins/{plugin_id}/settings", access="global-admin",

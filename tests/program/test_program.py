@@ -141,11 +141,23 @@ def test_environment_secrets_hold_only_their_own_stage(sample):
     prod_values = {SECRETS["prodDesignApiKey"], SECRETS["prodAutomationApiKey"]}
     for secret in result.of_type(ENV_SECRET):
         assert "value" in secret.secret_inputs
-        assert (secret.inputs["value"] in prod_values) == (secret.inputs["environment"] == "production")
+    for secret in children:
+        if secret.type == ENV_SECRET:
+            assert (secret.inputs["value"] in prod_values) == (secret.inputs["environment"] == "production")
     assert not result.of_type(ENV_VARIABLE)  # settings are stage-named variables, not environment ones
     assert not result.of_type(GH + "actionsSecret:ActionsSecret")  # no repository-wide secret at all
-    plugin = _component(result, "dss-plugin-dss-custom-connectors")
-    assert not _by_type(plugin, ENV_SECRET) and not _by_type(plugin, GH + "repositoryEnvironment:RepositoryEnvironment")
+
+
+def test_plugin_environments_hold_the_automation_keys_the_plugin_workflow_installs_with(sample):
+    plugin = _component(sample["default"], "dss-plugin-dss-custom-connectors")
+    secrets = {(s.inputs["environment"], s.inputs["secretName"]): s.inputs["value"]
+               for s in _by_type(plugin, ENV_SECRET)}
+    assert secrets == {("staging", "DSS_AUTOMATION_API_KEY"): SECRETS["stagingAutomationApiKey"],
+                       ("production", "DSS_AUTOMATION_API_KEY"): SECRETS["prodAutomationApiKey"],
+                       ("production", "DSS_STAGING_AUTOMATION_API_KEY"): SECRETS["stagingAutomationApiKey"]}
+    [production] = [e for e in _by_type(plugin, GH + "repositoryEnvironment:RepositoryEnvironment")
+                    if e.inputs["environment"] == "production"]
+    assert production.inputs["deploymentBranchPolicy"]["protectedBranches"] is True
 
 
 def test_no_secret_value_in_a_non_secret_input_or_in_the_outputs(sample):
@@ -167,7 +179,7 @@ def test_client_certificate_is_an_environment_secret_only_when_configured(sample
         return sorted(s.inputs["environment"] for s in result.of_type(ENV_SECRET)
                       if s.inputs["secretName"] == "DSS_CLIENT_CERTIFICATE")
     assert certificates(sample["default"]) == []
-    assert certificates(sample["configured"]) == ["production"] * 3 + ["staging"] * 3
+    assert certificates(sample["configured"]) == ["production"] * 4 + ["staging"] * 4  # 3 projects, 1 plugin
 
 
 def test_production_accepts_only_protected_branches_and_has_the_reviewers(sample):
@@ -205,7 +217,8 @@ def test_repository_scope_gives_every_project_repository_the_stage_named_setting
         variables = _by_type(result.descendants(component.urn), VARIABLE)
         assert {v.inputs["variableName"]: v.inputs["value"] for v in variables} == _settings_values(dss_cluster)
     assert not result.of_type(ORG_VARIABLE)
-    assert not _by_type(_component(result, "dss-plugin-dss-custom-connectors"), VARIABLE)
+    plugin = _by_type(_component(result, "dss-plugin-dss-custom-connectors"), VARIABLE)
+    assert {v.inputs["variableName"]: v.inputs["value"] for v in plugin} == _settings_values(dss_cluster)
 
 
 def test_organization_scope_declares_the_settings_once_and_no_project_carries_one(sample, dss_cluster):

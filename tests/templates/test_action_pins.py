@@ -18,7 +18,8 @@ def _github_actions_used() -> dict[str, list[str]]:
     """``owner/action@ref # comment`` of every non-local action, per file (generated and hand-written)."""
     texts = {"generated project workflow": "".join(project_workflow_files(PROJECT).values()),
              "generated plugin workflow": "".join(plugin_workflow_files(PLUGIN).values())}
-    for path in [*sorted((REPO / ".github" / "workflows").glob("*.yml")), REPO / "deploy" / "action.yml"]:
+    for path in [*sorted((REPO / ".github" / "workflows").glob("*.yml")), REPO / "deploy" / "action.yml",
+                 REPO / "deploy" / "plugin" / "action.yml"]:
         texts[str(path.relative_to(REPO))] = path.read_text()
     return {where: [f"{ref}{comment.rstrip()}" for ref, comment in USES.findall(text)
                     if ref.startswith("actions/")] for where, text in texts.items()}

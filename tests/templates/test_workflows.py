@@ -154,13 +154,26 @@ def test_the_project_key_is_rendered_as_a_string_in_every_deploy_step(key):
     assert len(steps) == 3 and all(step["with"]["project-key"] == key for step in steps)
 
 
-def test_plugin_workflow_uses_no_secret_and_reports_the_plugin_status_check():
+def test_plugin_workflow_jobs_hold_their_environment_and_report_the_plugin_status_check():
     doc = _plugin()
-    assert "secrets." not in plugin_workflow_files(PLUGIN)[PLUGIN_WORKFLOW]
     assert set(doc["on"]) == {"pull_request", "push"}
     assert doc["on"]["push"] == {"branches": [PLUGIN.prod_branch], "paths-ignore": [".github/**"]}
     assert {name: (job["name"], job["if"]) for name, job in doc["jobs"].items()} == {
         "check": (PLUGIN_STATUS_CHECK, PR_ONLY), "release": ("dss-plugin-release", PUSH_ONLY)}
+    check, release = doc["jobs"]["check"], doc["jobs"]["release"]
+    assert (check["environment"], release["environment"]) == ("staging", "production")
+    action = f"{PLUGIN.deploy_action}/plugin@{PLUGIN.deploy_action_ref}"
+    [pr_install] = [s["with"] for s in check["steps"] if s.get("uses") == action]
+    [release_install] = [s["with"] for s in release["steps"] if s.get("uses") == action]
+    assert (pr_install["mode"], pr_install["stage"], pr_install["plugin-id"]) == ("test", "staging", PLUGIN.dss_key)
+    assert pr_install["automation-url"] == "${{ vars.DSS_STAGING_AUTOMATION_URL }}"
+    assert (release_install["mode"], release_install["stage"]) == ("release", "prod")
+    assert release_install["automation-url"] == "${{ vars.DSS_PROD_AUTOMATION_URL }}"
+    assert release_install["staging-api-key"] == "${{ secrets.DSS_STAGING_AUTOMATION_API_KEY }}"
+    assert "DSS_STAGING_AUTOMATION_API_KEY" not in str(check)  # the PR job holds only staging's own key
+    # the GitHub release is published only after prod installed and tested the plugin
+    assert [s.get("uses", s.get("name")) for s in release["steps"]][1:] == [
+        action, "Publish plugin.json's version as a GitHub release"]
 
 
 def test_no_expression_inside_run_scripts():
@@ -195,7 +208,8 @@ def test_each_job_has_its_own_concurrency_group():
     assert jobs["release"]["concurrency"] == jobs["manual-deploy"]["concurrency"] == prod
     assert "concurrency" not in _project(PROJECT) and "concurrency" not in _plugin()  # never workflow-wide
     plugin = _plugin()["jobs"]
-    assert plugin["check"]["concurrency"]["cancel-in-progress"] is True  # a check, not a deployment
+    assert plugin["check"]["concurrency"] == {"group": "dss-plugin-${{ github.repository }}-staging",
+                                              "cancel-in-progress": False}  # an install: never cut half-way
     assert plugin["release"]["concurrency"]["cancel-in-progress"] is False
 
 
