@@ -3,13 +3,19 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pulumi
 import pytest
 
 from gitops_plan.plan import main
+from tests.reliability.program_helpers import plan_cli, secret_environment
 
 from .conftest import SECRETS
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -113,3 +119,17 @@ def test_new_projects_beyond_the_run_bound_are_listed_as_waiting(plan_env, capsy
     out = capsys.readouterr().out
     assert "\nwaiting for a later run (maxNewRepositoriesPerRun): 1 new projects: SALES_FORECAST\n" in out
     assert "\nwaiting for a later run (maxNewRepositoriesPerRun): 1 new plugins: dss-custom-connectors\n" in out
+
+
+def test_components_plan_is_the_same_command_and_ends_with_the_budget_line(dss):
+    """``python -m components.plan`` (the name issue 7 and operators use) runs the harness of gitops_plan."""
+    dss.control("design", "POST", "seed", {"sample": True})
+    env = secret_environment(dss.admin_key("design"))
+    direct = plan_cli("--design-url", dss.url("design"), env=env)
+    aliased = subprocess.run([sys.executable, "-m", "components.plan", "--stack", "dev", "--design-url",
+                              dss.url("design")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+                             check=False)
+    assert aliased.returncode == 0, aliased.stderr
+    last = aliased.stdout.rstrip("\n").split("\n")[-1]
+    assert re.fullmatch(r"GitHub requests per project: create \d+ \(\d+ writes\), reconcile \d+, refresh \d+", last)
+    assert last == direct.stdout.rstrip("\n").split("\n")[-1]

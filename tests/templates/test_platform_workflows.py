@@ -58,20 +58,24 @@ def test_previews_are_gated_and_cost_no_refresh():
     assert "--refresh" not in yaml.safe_dump(job)
 
 
-def _fake_pulumi(tmp_path: Path, preview: dict) -> Path:
+def _fake_pulumi(tmp_path: Path, preview: dict, failures: dict | None = None) -> Path:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (tmp_path / "preview.out").write_text(json.dumps(preview))
+    (tmp_path / "failures.out").write_text(json.dumps(failures or {}))
     (bin_dir / "pulumi").write_text(
         "#!/bin/sh\n"
         f'echo "$*" >> {tmp_path}/calls\n'
-        f'case "$1" in preview) cat {tmp_path}/preview.out ;; up) echo "Resources: 3 unchanged" ;; esac\n')
+        f'case "$1" in preview) cat {tmp_path}/preview.out ;; up) echo "Resources: 3 unchanged" ;;\n'
+        f'  stack) cat {tmp_path}/failures.out ;; esac\n')
     (bin_dir / "pulumi").chmod(0o755)
     return bin_dir
 
 
-def _reconcile(tmp_path: Path, refresh: str, preview: dict) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": f"{_fake_pulumi(tmp_path, preview)}:{os.environ['PATH']}", "STACK": "acme/dataiku-gitops/prod-2",
+def _reconcile(tmp_path: Path, refresh: str, preview: dict,
+               failures: dict | None = None) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": f"{_fake_pulumi(tmp_path, preview, failures)}:{os.environ['PATH']}",
+           "STACK": "acme/dataiku-gitops/prod-2",
            "REFRESH": refresh, "RUNNER_TEMP": str(tmp_path), "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
            "PULUMI_BACKEND_URL": ""}
     return subprocess.run(["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", UP_STEP["run"]],
@@ -91,10 +95,21 @@ def test_the_script_previews_guards_then_runs_up_with_refresh_only_for_drift_rep
     stack = "--stack acme/dataiku-gitops/prod-2"
     assert (tmp_path / "calls").read_text().splitlines() == [
         f"preview {stack}{flag} --json --non-interactive",
-        f"up {stack}{flag} --skip-preview --diff --non-interactive --yes"]
+        f"up {stack}{flag} --skip-preview --diff --non-interactive --yes",
+        f"stack output onboardingFailures {stack} --json"]
     summary = (tmp_path / "summary.md").read_text()
     assert summary == ("preview guard: 1 repositories deleted or replaced (limit 5): dss-a\n"
-                       "```\nResources: 3 unchanged\n```\n")
+                       "```\nResources: 3 unchanged\n```\nonboarding: no project failed\n")
+
+
+def test_the_run_summary_names_the_projects_whose_onboarding_failed(tmp_path):
+    failures = {"BETA": "DSS project BETA: rebase dev onto origin/prod failed: conflict in params.json",
+                "ALPHA": "DSS project ALPHA: push dev failed: rejected"}
+    result = _reconcile(tmp_path, "false", {"config": {}, "steps": []}, failures)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "summary.md").read_text().endswith(
+        "```\nonboarding failed for 2 project(s), retried next run: ALPHA: DSS project ALPHA: push dev failed: "
+        "rejected; BETA: DSS project BETA: rebase dev onto origin/prod failed: conflict in params.json\n")
 
 
 def test_the_script_stops_before_up_when_the_preview_removes_too_much(tmp_path):
