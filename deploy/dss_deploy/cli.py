@@ -6,9 +6,10 @@ import os
 import signal
 import threading
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import IntEnum
+from pathlib import Path
 
 from . import pipeline
 from .errors import (
@@ -126,9 +127,17 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
 def _run(settings: Settings, reporter: Reporter, summary: RunSummary, environ: Mapping[str, str]) -> ExitStatus:
     """The pipeline, every way it can end turned into an exit status and a filled ``summary``."""
+    return run_reported(lambda certificate: pipeline.run(settings, reporter, summary, certificate, environ),
+                        settings, reporter, summary, environ, _interrupted_state)
+
+
+def run_reported(work: Callable[[Path | None], None], settings, reporter: Reporter, summary,
+                 environ: Mapping[str, str], interrupted_state: Callable[[object], str]) -> ExitStatus:
+    """Run ``work(certificate path)``; every way it can end becomes an exit status, ``summary.outcome`` and
+    ``summary.error`` (project and plugin modes share this)."""
     try:
         with certificate_file(settings, environ) as certificate:
-            pipeline.run(settings, reporter, summary, certificate, environ)
+            work(certificate)
     except DeployError as exc:
         summary.outcome, summary.error = exc.title.lower(), str(exc)
         reporter.fail(str(exc), exc.title)
@@ -136,7 +145,7 @@ def _run(settings: Settings, reporter: Reporter, summary: RunSummary, environ: M
     except (KeyboardInterrupt, Terminated) as exc:
         status = ExitStatus.INTERRUPTED if isinstance(exc, KeyboardInterrupt) else ExitStatus.TERMINATED
         summary.outcome = "interrupted" if status == ExitStatus.INTERRUPTED else "terminated"
-        summary.error = f"{summary.outcome} by a signal" + _interrupted_state(summary)
+        summary.error = f"{summary.outcome} by a signal" + interrupted_state(summary)
         reporter.fail(summary.error, summary.outcome.title())
         return status
     except Exception as exc:  # a bug: keep the traceback, redacted like everything else

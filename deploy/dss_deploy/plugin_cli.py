@@ -8,14 +8,13 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import plugin_pipeline
-from .cli import ExitStatus, Terminated, exit_status_for, sigterm_unwinds
-from .errors import DeployError, UsageError
+from .cli import ExitStatus, run_reported, sigterm_unwinds
+from .errors import UsageError
 from .plugin_archive import PLUGIN_ID_RE
 from .report import Reporter
 from .settings import (
@@ -33,7 +32,6 @@ from .settings import (
     _secret,
     _url,
     _writable_file,
-    certificate_file,
     run_url,
 )
 
@@ -193,21 +191,6 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
 
 def _run(settings: PluginSettings, reporter: Reporter, summary, environ: Mapping[str, str]) -> ExitStatus:
-    try:
-        with certificate_file(settings, environ) as certificate:
-            plugin_pipeline.run(settings, reporter, summary, certificate, environ)
-    except DeployError as exc:
-        summary.outcome, summary.error = exc.title.lower(), str(exc)
-        reporter.fail(str(exc), exc.title)
-        return exit_status_for(exc)
-    except (KeyboardInterrupt, Terminated) as exc:
-        status = ExitStatus.INTERRUPTED if isinstance(exc, KeyboardInterrupt) else ExitStatus.TERMINATED
-        summary.outcome = "interrupted" if status == ExitStatus.INTERRUPTED else "terminated"
-        summary.error = f"{summary.outcome} by a signal; the next run installs the plugin again"
-        reporter.fail(summary.error, summary.outcome.title())
-        return status
-    except Exception as exc:  # a bug: keep the traceback, redacted like everything else
-        summary.outcome, summary.error = "internal error", f"{type(exc).__name__}: {exc}"
-        reporter.fail(f"internal error, please report it:\n{traceback.format_exc()}", "Internal error")
-        return ExitStatus.ERROR
-    return ExitStatus.OK
+    return run_reported(lambda certificate: plugin_pipeline.run(settings, reporter, summary, certificate, environ),
+                        settings, reporter, summary, environ,
+                        lambda _: "; the next run builds and installs the plugin again")
