@@ -24,7 +24,7 @@ from .errors import (
     UsageError,
 )
 from .report import Reporter, RunSummary
-from .settings import Settings, certificate_file, register_arguments
+from .settings import Settings, certificate_file, parse_arguments, register_arguments
 
 
 class ExitStatus(IntEnum):
@@ -98,10 +98,9 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run the deploy script; answer the exit status."""
     environ = os.environ if environ is None else environ
-    try:
-        args = build_parser(environ).parse_args(argv)
-    except SystemExit as exc:  # argparse printed the usage error (status 2) or the help (status 0)
-        return int(exc.code or 0)
+    args = parse_arguments(build_parser(environ), argv)
+    if isinstance(args, int):
+        return args
     reporter = Reporter(annotate=environ.get("GITHUB_ACTIONS") == "true")
     try:
         settings = Settings.from_args(args, environ)

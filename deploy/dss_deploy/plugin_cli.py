@@ -32,6 +32,7 @@ from .settings import (
     _secret,
     _url,
     _writable_file,
+    parse_arguments,
     run_url,
 )
 
@@ -164,10 +165,9 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run the plugin mode; answer the exit status."""
     environ = os.environ if environ is None else environ
-    try:
-        args = build_parser(environ).parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
+    args = parse_arguments(build_parser(environ), argv)
+    if isinstance(args, int):
+        return args
     reporter = Reporter(annotate=environ.get("GITHUB_ACTIONS") == "true")
     try:
         settings = PluginSettings.from_args(args, environ)

@@ -11,7 +11,7 @@ import argparse
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -272,3 +272,11 @@ def _certificate(environ: Mapping[str, str]) -> str | None:
         raise UsageError(f"Environment variable {CERTIFICATE_ENV} is not a PEM certificate (expected the content "
                          f"of a PEM file with '-----BEGIN CERTIFICATE-----' and the private key, not a path)")
     return pem + "\n"
+
+
+def parse_arguments(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace | int:
+    """The parsed flags, or the exit status once argparse printed a usage error (2) or the help (0)."""
+    try:
+        return parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)

@@ -28,6 +28,7 @@ from ..settings import (
     _url,
     _writable_file,
     certificate_file,
+    parse_arguments,
 )
 from ..transport import RequestBudget, make_client
 from . import render_html, render_json, render_markdown, render_table
@@ -151,10 +152,9 @@ def read_stack_outputs(path: Path) -> dict[str, tuple[str, str | None]]:
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run the status command; answer the exit status."""
     environ = os.environ if environ is None else environ
-    try:
-        args = build_parser(environ).parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
+    args = parse_arguments(build_parser(environ), argv)
+    if isinstance(args, int):
+        return args
     # Progress, errors and annotations go to stderr when stdout carries JSON or markdown.
     reporter = Reporter(annotate=environ.get("GITHUB_ACTIONS") == "true",
                         stream=sys.stdout if args.output is None else sys.stderr)
