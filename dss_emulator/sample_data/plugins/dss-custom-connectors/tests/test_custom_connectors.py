@@ -1,5 +1,6 @@
-"""The plugin's tests. Its pipeline runs them against the automation node it just installed the plugin on
-(DATAIKU_INSTANCE_URL, DATAIKU_API_KEY, DATAIKU_PLUGIN_ID); the library tests need no node."""
+"""The plugin's tests (pytest.ini puts python-lib on the path). Its pipeline runs them against the automation node
+it just installed the plugin on (DATAIKU_INSTANCE_URL, DATAIKU_API_KEY, DATAIKU_PLUGIN_ID); the library tests need
+no node."""
 import json
 import os
 from pathlib import Path
