@@ -2,10 +2,11 @@
 
 Prints: the DSS requests discovery makes (goal ≤ 3; a folder filter and plugin repositories on, the worst case),
 the program's time under Pulumi mocks against a bare loop that declares the same pulumi-github resources with the
-same inputs (goal ≤ 1.15×) and the time per registration of each side, the resources per project in both variable scopes (goal ≤ 14), the GitHub request
-budget line of the plan (goals: create ≤ 45 requests and ≤ 16 writes, reconcile 0, refresh ≤ 15), and the first
-adoption of all N projects under the default maxNewRepositoriesPerRun: its number of runs (the first one really run
-under mocks) and its longest run (write delay + reads at 0.3 s each, the model of components/github_requests.py).
+same inputs (goal ≤ 1.15×) and the time per registration of each side, the resources per project in both variable
+scopes (goal ≤ 14), the GitHub request budget line of the plan (goals: create ≤ 45 requests and ≤ 16 writes,
+reconcile 0, refresh ≤ 15), and the first adoption of all N projects under the default maxNewRepositoriesPerRun:
+its number of runs (the first one really run under mocks) and its longest run (write delay + reads at 0.3 s each,
+the model of components/github_requests.py).
 Each timing runs in a fresh interpreter against the same emulator (the Pulumi SDK slows down as one process
 accumulates runs, which would favour whichever side runs first). Nothing reaches GitHub; no Pulumi CLI is used.
 
