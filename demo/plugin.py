@@ -33,6 +33,7 @@ GOOD_LINE, BROKEN_LINE = "if not records:", "if len(records) < page_size:"
 
 
 def extract(archive: bytes, folder: Path) -> None:
+    """Unzip a plugin archive into ``folder``."""
     with zipfile.ZipFile(io.BytesIO(archive)) as zipped:
         zipped.extractall(folder)
 
@@ -63,7 +64,7 @@ def deploy_plugin(checkout: Path, mode: str, stage: Stage, staging: Stage, commi
     if mode == "release":
         env["DSS_STAGING_AUTOMATION_API_KEY"] = staging.api_key
         command += ["--staging-url", staging.url]
-        shown += " --staging-url <staging>"
+        shown += f" --staging-url {staging.url}"
     return run_streamed(command, env, shown)
 
 
@@ -72,7 +73,7 @@ def import_dev_plugin(design: DSSClient, checkout: Path) -> str:
     git(checkout, "checkout", "-q", "-B", "dev", "origin/dev")
     extract(design.download_plugin_stream(PLUGIN_ID).content, checkout)
     git(checkout, "add", "-A")
-    git(checkout, "commit", "-q", "-m", f"Import {PLUGIN_ID} from the design node's plugin editor")
+    git(checkout, "commit", "-q", "-m", f"Import {PLUGIN_ID} from the design node")
     git(checkout, "push", "-q", "origin", "dev")
     return git(checkout, "rev-parse", "HEAD").strip()
 
