@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 import pulumi
 import pulumi_github as github
 
-from .settings import TeamGrant
+from .config_fields import TeamGrant
 from .workflow_files import PLATFORM_COMMIT_MARKER
 
 

@@ -1,6 +1,7 @@
 """The program's configuration: Pulumi.yaml's typed schema → one validated, frozen :class:`Settings`.
 
-Pulumi.yaml is the single source of keys, types, defaults and secret flags; the pydantic model below adds the rules.
+Pulumi.yaml is the single source of keys, types, defaults and secret flags; the pydantic model below adds the rules
+(those of single values live in :mod:`components.config_fields`).
 Every problem is reported as ONE line ``"<configKey>: <reason> (got <value>)"`` before any resource is declared;
 secret values are never echoed (shown as ``[secret]``).
 """
@@ -13,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlparse
 
 import pulumi
 import yaml
@@ -28,7 +28,9 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from . import config_sources, naming
+from . import config_fields as rules
+from . import config_sources
+from .config_fields import Branch, GitHubId, NameTemplate, Secret, TeamGrant, Text, Url
 from .config_sources import ConfigError
 from .sharding import Shard, parse_shard
 
@@ -60,166 +62,6 @@ def project_name(path: Path = PROJECT_FILE) -> str:
     return yaml.safe_load(path.read_text())["name"]
 
 
-# ---------------------------------------------------------------------------------------------- field rules
-
-_SHA = re.compile(r"[0-9a-f]{40}")
-_OWNER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
-_REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}")
-_BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,199}")
-_GLOB = re.compile(r"[A-Za-z0-9_*?\[\]!-]+")
-_PERMISSIONS = ("pull", "triage", "push", "maintain", "admin")
-_FOLDER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_PUSH_PERMISSIONS = _PERMISSIONS[2:]
-
-
-def _http_url(value: str) -> str:
-    try:
-        parsed = urlparse(value)
-    except ValueError as exc:
-        raise ValueError(f"is not a valid URL ({exc})") from None
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise ValueError("must be an http(s) URL such as https://dss.example.com:11200")
-    if parsed.username or parsed.password:
-        raise ValueError("must not embed credentials")
-    if parsed.query or parsed.fragment:
-        raise ValueError("must not carry a query or a fragment")
-    try:
-        parsed.port  # noqa: B018 - raises on a bad port
-    except ValueError:
-        raise ValueError("has an invalid port") from None
-    return value.rstrip("/")
-
-
-def _non_empty(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty")
-    return value
-
-
-def _owner(value: str) -> str:
-    if not _OWNER.fullmatch(value):
-        raise ValueError("must be a GitHub user or organization name (letters, digits, single '-')")
-    return value
-
-
-def _folder_id(value: str) -> str:
-    """A DSS project folder id (``ROOT`` or the id DSS shows in the folder's URL), or empty for every folder;
-    anything else would change the API path discovery requests."""
-    if value and not _FOLDER_ID.fullmatch(value):
-        raise ValueError("must be a DSS project folder id such as ROOT (letters, digits, '_', '-'), or empty")
-    return value
-
-
-def _glob(value: str) -> str:
-    """A project key glob: key characters plus * ? [..] (! negates a set); brackets must close."""
-    if not _GLOB.fullmatch(value):
-        raise ValueError(f"{value!r} is not a project key glob (letters, digits, _ - * ? [ ] !)")
-    depth = 0
-    for char in value:
-        depth += {"[": 1, "]": -1}.get(char, 0)
-        if depth not in (0, 1):
-            raise ValueError(f"{value!r} is not a valid glob: unbalanced '[' / ']'")
-    if depth:
-        raise ValueError(f"{value!r} is not a valid glob: unclosed '['")
-    return value
-
-
-def _tag(value: str) -> str:
-    if not value.strip():
-        raise ValueError("tags must not be empty strings")
-    return value
-
-
-def _branch(value: str) -> str:
-    if not _BRANCH.fullmatch(value) or ".." in value or "//" in value or value.endswith((".", "/", ".lock")):
-        raise ValueError("must be a git branch name (letters, digits, '.', '_', '-', '/')")
-    return value
-
-
-def _name_template(value: str) -> str:
-    naming.check_template(value)
-    return value
-
-
-def _sha(value: str) -> str:
-    if not _SHA.fullmatch(value):
-        raise ValueError("must be a full 40-character lowercase hex commit SHA (tags and branches can move)")
-    return value
-
-
-def _action_repository(value: str) -> str:
-    owner, _, repo = value.partition("/")
-    if not (_OWNER.fullmatch(owner) and _REPO.fullmatch(repo)) or repo in (".", ".."):
-        raise ValueError("must be '<owner>/<repository>'")
-    return value
-
-
-def _remote_template(value: str) -> str:
-    naming.check_remote_template(value)
-    return value
-
-
-def _certificate(value: SecretStr | None) -> SecretStr | None:
-    if value is None or not value.get_secret_value().strip():
-        return None
-    text = value.get_secret_value()
-    if "-----BEGIN CERTIFICATE-----" not in text or "-----END CERTIFICATE-----" not in text:
-        raise ValueError("must be a PEM certificate (-----BEGIN CERTIFICATE----- ...)")
-    return value
-
-
-def _ca_bundle(value: str) -> str:
-    if value.strip() and ("-----BEGIN CERTIFICATE-----" not in value or "-----END CERTIFICATE-----" not in value):
-        raise ValueError("must be PEM certificates (-----BEGIN CERTIFICATE----- ...), not a path")
-    return value.strip()
-
-
-def _shard(value: str) -> str:
-    return str(parse_shard(value))
-
-
-def _secret(value: SecretStr) -> SecretStr:
-    if not value.get_secret_value().strip():
-        raise ValueError("must not be empty")
-    return value
-
-
-@dataclass(frozen=True)
-class TeamGrant:
-    """A team given a permission on every generated repository."""
-
-    team_id: int
-    permission: str
-
-
-def _team(value: str) -> TeamGrant:
-    team, _, permission = value.partition(":")
-    if not team.isdigit() or int(team) <= 0:
-        raise ValueError(f"{value!r} must be '<numeric team id>:<permission>'")
-    if permission not in _PERMISSIONS:
-        raise ValueError(f"{value!r} has an unknown permission; use one of {', '.join(_PERMISSIONS)}")
-    return TeamGrant(int(team), permission)
-
-
-def _team_spec(value: str) -> str:
-    _team(value)
-    return value
-
-
-def _positive_id(value: int) -> int:
-    if value <= 0:
-        raise ValueError("ids must be positive integers")
-    return value
-
-
-Url = Annotated[str, AfterValidator(_http_url)]
-Text = Annotated[str, AfterValidator(_non_empty)]
-Secret = Annotated[SecretStr, AfterValidator(_secret)]
-Branch = Annotated[str, AfterValidator(_branch)]
-NameTemplate = Annotated[str, AfterValidator(_name_template)]
-GitHubId = Annotated[int, AfterValidator(_positive_id)]
-
-
 @dataclass(frozen=True)
 class Stage:
     """One deployment stage as a GitHub environment sees it."""
@@ -237,7 +79,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", alias_generator=to_camel, populate_by_name=True,
                               hide_input_in_errors=True)
 
-    owner: Annotated[str, AfterValidator(_owner)]
+    owner: Annotated[str, AfterValidator(rules.owner)]
     owner_type: Literal["organization", "user"]
     design_url: Url
     design_api_key: Secret
@@ -249,10 +91,10 @@ class Settings(BaseModel):
     prod_infra_id: Text
     prod_design_api_key: Secret
     prod_automation_api_key: Secret
-    include_projects: tuple[Annotated[str, AfterValidator(_glob)], ...]
-    exclude_projects: tuple[Annotated[str, AfterValidator(_glob)], ...]
-    required_tags: tuple[Annotated[str, AfterValidator(_tag)], ...]
-    project_folder: Annotated[str, AfterValidator(_folder_id)]
+    include_projects: tuple[Annotated[str, AfterValidator(rules.glob)], ...]
+    exclude_projects: tuple[Annotated[str, AfterValidator(rules.glob)], ...]
+    required_tags: tuple[Annotated[str, AfterValidator(rules.tag)], ...]
+    project_folder: Annotated[str, AfterValidator(rules.folder_id)]
     repository_name_template: NameTemplate
     plugin_repository_name_template: NameTemplate
     visibility: Literal["private", "internal", "public"]
@@ -261,7 +103,7 @@ class Settings(BaseModel):
     required_approvals: int
     production_reviewer_users: tuple[GitHubId, ...]
     production_reviewer_teams: tuple[GitHubId, ...]
-    teams: tuple[Annotated[str, AfterValidator(_team_spec)], ...]
+    teams: tuple[Annotated[str, AfterValidator(rules.team_spec)], ...]
     dss_push_team: int
     archive_on_destroy: bool
     adopt_existing_repositories: bool
@@ -271,14 +113,14 @@ class Settings(BaseModel):
     github_parallel_requests: bool
     github_legacy_client: bool
     github_cache_path: str
-    shard: Annotated[str, AfterValidator(_shard)]
+    shard: Annotated[str, AfterValidator(rules.shard)]
     allow_shard_change: bool
     plugin_repositories: bool
-    deploy_action_repository: Annotated[str, AfterValidator(_action_repository)]
-    deploy_action_ref: Annotated[str, AfterValidator(_sha)]
-    client_certificate: Annotated[SecretStr | None, AfterValidator(_certificate)]
-    ca_bundle: Annotated[str, AfterValidator(_ca_bundle)]
-    git_remote_url_template: Annotated[str, AfterValidator(_remote_template)]
+    deploy_action_repository: Annotated[str, AfterValidator(rules.action_repository)]
+    deploy_action_ref: Annotated[str, AfterValidator(rules.sha)]
+    client_certificate: Annotated[SecretStr | None, AfterValidator(rules.client_certificate)]
+    ca_bundle: Annotated[str, AfterValidator(rules.ca_bundle)]
+    git_remote_url_template: Annotated[str, AfterValidator(rules.remote_template)]
     variable_scope: Literal["auto", "organization", "repository"]
     dss_timeout_seconds: int
     removal_grace_runs: int
@@ -333,10 +175,10 @@ class Settings(BaseModel):
     def _push_team(cls, value: int, info: ValidationInfo) -> int:
         if value < 0:
             raise ValueError("must be a numeric team id, or 0 for none")
-        listed = [grant for grant in (_team(t) for t in info.data.get("teams", ())) if grant.team_id == value]
-        if listed and listed[0].permission not in _PUSH_PERMISSIONS:
+        listed = [grant for grant in (rules.team(t) for t in info.data.get("teams", ())) if grant.team_id == value]
+        if listed and listed[0].permission not in rules.PUSH_PERMISSIONS:
             raise ValueError(f"team {value} is in teams with {listed[0].permission!r}, but DSS pushes as it: "
-                             f"give it {' / '.join(_PUSH_PERMISSIONS)} there")
+                             f"give it {' / '.join(rules.PUSH_PERMISSIONS)} there")
         return value
 
     @field_validator("max_new_repositories_per_run")
@@ -384,7 +226,7 @@ class Settings(BaseModel):
     @property
     def team_grants(self) -> tuple[TeamGrant, ...]:
         """The configured teams, plus push for DSS's team (:attr:`dss_push_team`) when ``teams`` lacks it."""
-        grants = tuple(_team(t) for t in self.teams)
+        grants = tuple(rules.team(t) for t in self.teams)
         if self.dss_push_team and all(g.team_id != self.dss_push_team for g in grants):
             grants += (TeamGrant(self.dss_push_team, "push"),)
         return grants

@@ -10,8 +10,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import IntEnum
 from pathlib import Path
+from typing import TypeVar
 
 from . import pipeline
+from .arguments import certificate_file, parse_arguments
 from .errors import (
     BundleRejected,
     DeployError,
@@ -24,7 +26,9 @@ from .errors import (
     UsageError,
 )
 from .report import Reporter, RunSummary
-from .settings import Settings, certificate_file, parse_arguments, register_arguments
+from .settings import RunSettings, Settings, register_arguments
+
+S = TypeVar("S", bound=RunSettings)
 
 
 class ExitStatus(IntEnum):
@@ -98,36 +102,51 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run the deploy script; answer the exit status."""
     environ = os.environ if environ is None else environ
-    args = parse_arguments(build_parser(environ), argv)
-    if isinstance(args, int):
-        return args
-    reporter = Reporter(annotate=environ.get("GITHUB_ACTIONS") == "true")
-    try:
-        settings = Settings.from_args(args, environ)
-    except UsageError as exc:
-        reporter.fail(str(exc), exc.title)
-        return ExitStatus.USAGE
-    reporter.add_secrets(settings.secrets)
+    loaded = load_settings(build_parser(environ), Settings, argv, environ)
+    if isinstance(loaded, int):
+        return loaded
+    settings, reporter = loaded
     reporter.step(f"dss-deploy {settings.mode} of project {settings.project_key} on {settings.stage} "
                   f"(infra {settings.infra_id})")
     summary = RunSummary(settings.project_key, settings.mode, settings.stage, settings.commit_sha,
                          settings.infra_id, run_url=settings.run_url)
+    return run_command(lambda certificate: pipeline.run(settings, reporter, summary, certificate, environ),
+                       settings, reporter, summary, environ, _interrupted_state,
+                       lambda: f"{summary.outcome}: bundle {summary.bundle_id} on {settings.stage} "
+                               f"(deployment {summary.deployment_id}, {summary.health})")
+
+
+def load_settings(parser: argparse.ArgumentParser, settings_type: type[S], argv: Sequence[str] | None,
+                  environ: Mapping[str, str]) -> tuple[S, Reporter] | int:
+    """Parse and validate the flags; answer the settings and a reporter that redacts their secrets, or the exit
+    status when argparse answered (help, usage error) or a field is invalid (printed, naming it)."""
+    args = parse_arguments(parser, argv)
+    if isinstance(args, int):
+        return args
+    reporter = Reporter(annotate=environ.get("GITHUB_ACTIONS") == "true")
+    try:
+        settings = settings_type.from_args(args, environ)
+    except UsageError as exc:
+        reporter.fail(str(exc), exc.title)
+        return ExitStatus.USAGE
+    reporter.add_secrets(settings.secrets)
+    return settings, reporter
+
+
+def run_command(work: Callable[[Path | None], None], settings: RunSettings, reporter: Reporter, summary,
+                environ: Mapping[str, str], interrupted_state: Callable[[object], str],
+                ok_line: Callable[[], str]) -> int:
+    """Run ``work`` (see :func:`run_reported`) with SIGTERM unwinding, then write the step summary and outputs and
+    print the last line: ``ok_line()`` on success, else the exit status (project and plugin modes share this)."""
     with sigterm_unwinds():
-        status = _run(settings, reporter, summary, environ)
+        status = run_reported(work, settings, reporter, summary, environ, interrupted_state)
         reporter.write_step_summary(summary, settings.summary_file)
         reporter.write_outputs(summary, settings.output_file)
     if status == ExitStatus.OK:
-        reporter.ok(f"{summary.outcome}: bundle {summary.bundle_id} on {settings.stage} "
-                    f"(deployment {summary.deployment_id}, {summary.health})")
+        reporter.ok(ok_line())
     else:
         reporter.info(f"exit status {int(status)} ({status.name.lower()})")
     return int(status)
-
-
-def _run(settings: Settings, reporter: Reporter, summary: RunSummary, environ: Mapping[str, str]) -> ExitStatus:
-    """The pipeline, every way it can end turned into an exit status and a filled ``summary``."""
-    return run_reported(lambda certificate: pipeline.run(settings, reporter, summary, certificate, environ),
-                        settings, reporter, summary, environ, _interrupted_state)
 
 
 def run_reported(work: Callable[[Path | None], None], settings, reporter: Reporter, summary,

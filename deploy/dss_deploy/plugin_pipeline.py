@@ -20,7 +20,7 @@ from . import plugin_archive, plugin_node, tests_runner
 from .errors import BundleRejected, DeployError, DeployFailed, RollbackFailed, TestsFailed, TestsFailedRolledBack
 from .gitrepo import LocalRepo
 from .plugin_archive import PluginArchive
-from .report import Reporter, TestCounts, _code
+from .report import Reporter, TestCounts, code_span
 from .transport import RequestBudget, make_client
 
 
@@ -50,10 +50,10 @@ class PluginSummary:
         tests = self.tests_result or "not run"
         if self.tests is not None:
             tests = f"{tests}: {self.tests.describe()}"
-        return [("Plugin", _code(self.plugin_id)), ("Mode / stage", f"{self.mode} / {self.stage}"),
-                ("Commit", _code(self.commit_sha)), ("Content tree", _code(self.content_tree)),
-                ("Version", _code(self.version) + (f" ({self.action})" if self.action else "")),
-                ("Node", self.node_url), ("Previous version", _code(self.previous_version)),
+        return [("Plugin", code_span(self.plugin_id)), ("Mode / stage", f"{self.mode} / {self.stage}"),
+                ("Commit", code_span(self.commit_sha)), ("Content tree", code_span(self.content_tree)),
+                ("Version", code_span(self.version) + (f" ({self.action})" if self.action else "")),
+                ("Node", self.node_url), ("Previous version", code_span(self.previous_version)),
                 ("Code env", self.code_env or "none declared"), ("Tests", tests),
                 ("Rollback", self.rollback or "not needed")]
 

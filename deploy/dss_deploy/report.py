@@ -58,7 +58,7 @@ class RunSummary:
     notes: list[str] = field(default_factory=list)
 
     def rows(self) -> list[tuple[str, str]]:
-        code = _code
+        code = code_span
         tests = self.tests_result or "not run"
         if self.tests is not None:
             tests = f"{tests}: {self.tests.describe()}"
@@ -81,7 +81,8 @@ class RunSummary:
                 "outcome": self.outcome}
 
 
-def _code(value: str | None) -> str:
+def code_span(value: str | None) -> str:
+    """``value`` as markdown code, or a dash when there is none."""
     return f"`{value}`" if value else "–"
 
 

@@ -6,8 +6,9 @@ import os
 import stat
 
 import pytest
+from dss_deploy.arguments import certificate_file
 from dss_deploy.cli import ExitStatus, main
-from dss_deploy.settings import Settings, certificate_file, register_arguments
+from dss_deploy.settings import Settings, register_arguments
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 PEM = ("-----BEGIN CERTIFICATE-----\nMIIBcertificatebody0123456789abcdefABCDEF\n-----END CERTIFICATE-----\n"

@@ -17,19 +17,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DeployError, UsageError
-from ..report import Reporter
-from ..settings import (
+from ..arguments import (
     ID_RE,
     EnvironmentDefault,
-    _certificate,
-    _match,
-    _secret,
-    _url,
-    _writable_file,
     certificate_file,
+    client_certificate,
+    http_url,
+    matching,
     parse_arguments,
+    required,
+    secret,
+    whole_number,
+    writable_file,
 )
+from ..errors import DeployError, UsageError
+from ..report import Reporter
 from ..transport import RequestBudget, make_client
 from . import render_html, render_json, render_markdown, render_table
 from .collect import collect
@@ -91,41 +93,26 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
 
 def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> StatusSettings:
     """Validate the parsed flags; raise :class:`UsageError` naming the bad field and value."""
-    def required(dest: str, env: str) -> str:
-        value = (getattr(args, dest) or "").strip()
-        if not value:
-            raise UsageError(f"--{dest.replace('_', '-')} is required (or set {env})")
-        return value
-
-    infras = {stage: _match(f"--{stage}-infra-id", required(f"{stage}_infra_id", f"DSS_{stage.upper()}_INFRA_ID"),
-                            ID_RE, "a Project Deployer infrastructure id (letters, digits, '_', '-', '.')")
+    infras = {stage: matching(f"--{stage}-infra-id",
+                              required(args, f"{stage}_infra_id", f"DSS_{stage.upper()}_INFRA_ID"), ID_RE,
+                              "a Project Deployer infrastructure id (letters, digits, '_', '-', '.')")
               for stage in ("staging", "prod")}
     if infras["staging"] == infras["prod"]:
         raise UsageError(f"Invalid --prod-infra-id {infras['prod']!r}: it is also the staging infrastructure")
     return StatusSettings(
-        design_url=_url("--design-url", required("design_url", "DSS_DESIGN_URL")),
+        design_url=http_url("--design-url", required(args, "design_url", "DSS_DESIGN_URL")),
         infras=infras,
         stack_outputs=Path(args.stack_outputs) if args.stack_outputs else None,
         output=args.output or "table",
-        html=_writable_file("--html", Path(args.html)) if args.html else None,
+        html=writable_file("--html", Path(args.html)) if args.html else None,
         summary_file=Path(args.summary_file) if args.summary_file else None,
-        days=_number("--days", args.days, MAX_DAYS),
-        workers=_number("--workers", args.workers, MAX_WORKERS),
-        request_timeout=_number("--request-timeout", args.request_timeout, MAX_REQUEST_SECONDS),
+        days=whole_number("--days", args.days, MAX_DAYS),
+        workers=whole_number("--workers", args.workers, MAX_WORKERS),
+        request_timeout=whole_number("--request-timeout", args.request_timeout, MAX_REQUEST_SECONDS),
         insecure_tls=bool(args.insecure_tls),
-        design_api_key=_secret(environ, "DSS_DESIGN_API_KEY", "design-api-key"),
-        client_certificate_pem=_certificate(environ),
+        design_api_key=secret(environ, "DSS_DESIGN_API_KEY", "design-api-key"),
+        client_certificate_pem=client_certificate(environ),
     )
-
-
-def _number(flag: str, value: str, maximum: int) -> int:
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise UsageError(f"Invalid {flag} {value!r}: expected a whole number") from None
-    if not 1 <= number <= maximum:
-        raise UsageError(f"Invalid {flag} {value!r}: expected 1 to {maximum}")
-    return number
 
 
 def read_stack_outputs(path: Path) -> dict[str, tuple[str, str | None]]:
