@@ -7,7 +7,11 @@
    then a breaking change whose PR run fails on staging while prod keeps the tested bundle;
 5. the fleet at a glance (``python -m dss_deploy status``): what runs where, what is unhealthy or untested;
 6. SALES_FORECAST deployed through the Project Deployer with its design-only connection remapped by the infra;
-7. a project created in DSS while the cluster runs, timed to its first green pull-request check (onboarding latency).
+7. a project created in DSS while the cluster runs, timed to its first green pull-request check (onboarding latency);
+8. the dev plugin dss-custom-connectors through its workflow's runs (``python -m dss_deploy plugin``): PR → staging,
+   merge → prod (the same content tree), then a broken version whose PR run fails on staging and whose release is
+   refused while prod keeps the tested version.
+The emulator's instances listen on free ports (``emulator.yml``'s are for ``python -m dss_emulator serve``).
 Everything lives under ``.demo/`` and is rebuilt on each run; ``.demo/served-routes.json`` lists the DSS routes the
 run called (``[method, route path]``), which the demo's test checks against ``dss_emulator/COVERAGE.md``.
 """
@@ -28,6 +32,7 @@ from .cluster import ROOT, demo_config, deploy_remapped_sample, show_cluster, ta
 from .fleet import show_fleet
 from .github import create_repository, onboard_projects, run_plan
 from .pipeline import Stage, run_pipeline
+from .plugin import PLUGIN_ID, run_plugin_pipeline
 
 WORK = ROOT / ".demo"
 PIPELINE_PROJECT = "CHURN"
@@ -40,6 +45,8 @@ def section(title: str) -> None:
 def run(server: EmulatorServer) -> None:
     dev, staging, prod = (server.instances[name] for name in ("dev", "staging", "prod"))
     design = (dev.url, dev.config.admin_key)
+    stages = (Stage("staging", "staging", staging.url, staging.config.admin_key),
+              Stage("prod", "prod", prod.url, prod.config.admin_key))
     section("1. DSS emulator cluster")
     show_cluster(server)
 
@@ -57,9 +64,7 @@ def run(server: EmulatorServer) -> None:
                 [[key, str(path.relative_to(ROOT)), pushed.get(key, "-")[:12]] for key, path in bare.items()]))
 
     section(f"4. The generated workflows for {PIPELINE_PROJECT}, run with the deploy script")
-    rows = run_pipeline(PIPELINE_PROJECT, bare[PIPELINE_PROJECT], WORK / "pipeline", design,
-                        Stage("staging", "staging", staging.url, staging.config.admin_key),
-                        Stage("prod", "prod", prod.url, prod.config.admin_key))
+    rows = run_pipeline(PIPELINE_PROJECT, bare[PIPELINE_PROJECT], WORK / "pipeline", design, *stages)
     section("Summary")
     print(table(["run", "commit", "stage", "exit", "active on staging", "active on prod"], rows))
     print("\nThe breaking change failed on staging (exit 6 = tests failed); prod still runs the bundle the first "
@@ -74,11 +79,27 @@ def run(server: EmulatorServer) -> None:
                 deploy_remapped_sample(DSSClient(*design), "SALES_FORECAST", "staging")))
 
     section(f"7. Onboarding latency: {onboarding.NEW_PROJECT} is created in DSS while the cluster runs")
-    latency = onboarding.measure(ROOT, WORK, onboarding.Design(*design), owner,
-                                 Stage("staging", "staging", staging.url, staging.config.admin_key))
+    latency = onboarding.measure(ROOT, WORK, onboarding.Design(*design), owner, stages[0])
     print(f"\nOnboarding latency (project created in DSS → repository declared → DSS pushed dev → first green "
           f"pull-request check): {latency:.1f} s offline (goal < {onboarding.GOAL_SECONDS} s); in the real world add "
           "the reconcile schedule's period (15 min) and one run (README: onboarding latency).")
+
+    section(f"8. Plugin {PLUGIN_ID}: PR → staging → release → prod")
+    rows = run_plugin_pipeline(plan, owner, github_dir, WORK / "plugin", design, stages[0], stages[1])
+    section("Plugin summary (what each node serves: list_plugins' version @ the git tree of download_plugin_stream)")
+    print(table(["run", "commit", "node", "exit", "on staging", "on prod"], rows))
+    print(f"\n{plugin_verdict(rows)}")
+
+
+def plugin_verdict(rows: list[list[str]]) -> str:
+    """What the plugin runs showed, from the table's cells; a RuntimeError when prod did not get what was tested."""
+    tested = rows[0][4]
+    if not (rows[1][5] == tested and rows[2][3] == "6" and rows[2][4] != tested and rows[3][3] == "4"
+            and rows[3][5] == tested):
+        raise RuntimeError("the plugin runs did not keep prod on the tested content; see the table above")
+    return (f"Prod serves {tested}, the content its pull request tested on staging. The broken 1.1.0 failed its "
+            "tests on staging (exit 6 = tests failed) and its release was refused (exit 4: never tested on staging): "
+            "prod kept the tested version.")
 
 
 def main() -> int:
@@ -90,7 +111,8 @@ def main() -> int:
         print(f"demo failed: {error}", file=sys.stderr)
         return 1
     (WORK / "served-routes.json").write_text(json.dumps(sorted(served), indent=1))
-    print("\nDSS emulator stopped. Everything the demo made is under .demo/ (plan.json, github/, pipeline/reports/).")
+    print("\nDSS emulator stopped. Everything the demo made is under .demo/ (plan.json, github/, pipeline/reports/, "
+          "plugin/reports/).")
     return 0
 
 

@@ -24,12 +24,14 @@ def table(headers: list[str], rows: list[list]) -> str:
 
 
 def demo_config() -> ServeConfig:
-    """``emulator.yml`` with its directories taken relative to the repository, the data directory emptied."""
+    """``emulator.yml`` with its directories taken relative to the repository, the data directory emptied, every
+    instance on a free port (port 0), so that two demos or test suites on one machine never collide."""
     config = load_config(CONFIG)
     data_dir = ROOT / config.data_dir
     shutil.rmtree(data_dir, ignore_errors=True)
     return config.model_copy(update={"data_dir": data_dir,
-                                     "local_remote_roots": tuple(ROOT / root for root in config.local_remote_roots)})
+                                     "local_remote_roots": tuple(ROOT / root for root in config.local_remote_roots),
+                                     "instances": tuple(i.model_copy(update={"port": 0}) for i in config.instances)})
 
 
 def project_rows(client: DSSClient) -> list[list]:

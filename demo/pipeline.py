@@ -36,8 +36,14 @@ def deploy(checkout: Path, mode: str, stage: Stage, project_key: str, commit: st
                "--project-key", project_key, "--commit-sha", commit, "--design-url", design[0],
                "--automation-url", stage.url, "--infra-id", stage.infra_id, "--repo-dir", str(checkout),
                "--junit-file", str(reports / f"{mode}-{stage.name}-junit.xml")]
-    print(f"$ python -m dss_deploy --mode {mode} --stage {stage.name} --project-key {project_key} "
-          f"--commit-sha {commit[:12]}…")
+    return run_streamed(command, env, f"python -m dss_deploy --mode {mode} --stage {stage.name} --project-key "
+                                      f"{project_key} --commit-sha {commit[:12]}…")
+
+
+def run_streamed(command: list[str], env: dict[str, str], shown: str) -> int:
+    """Print ``$ shown`` (the command as a workflow log shows it), run ``command`` with ``env``, print its output
+    indented as it comes; return its exit status."""
+    print(f"$ {shown}")
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
         for line in proc.stdout:
             print(f"  │ {line.rstrip()}")

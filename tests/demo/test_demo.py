@@ -11,11 +11,12 @@ ROOT = Path(__file__).resolve().parents[2]
 DSS = "/dip/publicapi"
 
 
-def test_demo_promotes_the_tested_bundle_and_stops_a_breaking_change():
+def test_demo_promotes_the_tested_bundle_and_plugin_and_stops_breaking_changes():
     result = subprocess.run([sys.executable, "-m", "demo"], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     out = result.stdout
-    assert "DSS http://127.0.0.1:11200 answered 2 discovery requests" in out
+    design_url = re.search(r"\n  dev\s+design\s+(http://127\.0\.0\.1:\d+)\s", out)  # a free port, not a fixed one
+    assert design_url and f"DSS {design_url.group(1)} answered 2 discovery requests" in out
     pr = re.search(r"PR: onboarded content\s+\w+\s+staging\s+0\s+(b-\w+)\s+-", out)
     release = re.search(r"merge → release\s+\w+\s+prod\s+0\s+(b-\w+)\s+(b-\w+)", out)
     broken = re.search(r"PR: breaking change\s+\w+\s+staging\s+6\s+(b-\w+)\s+(b-\w+)", out)
@@ -48,3 +49,21 @@ def test_demo_promotes_the_tested_bundle_and_stops_a_breaking_change():
                       r"staging-ahead\s+prod\s+(b-\w+)…?\s+HEALTHY\s+\w+\n", fleet)  # long cells are cut with …
     assert churn and broken.group(1).startswith(churn.group(1)) and tested.startswith(churn.group(2)), fleet
     assert re.search(r"\nno-deployment\s+SALES_FORECAST\s", fleet) and (ROOT / ".demo" / "fleet.html").is_file()
+    assert_plugin_section(out[out.index("=== 8. Plugin dss-custom-connectors: PR → staging → release → prod"):])
+
+
+def assert_plugin_section(plugin: str) -> None:
+    """The plugin's runs: what each node serves is ``version @ content tree`` (read back from the node)."""
+    state = r"(\d+\.\d+\.\d+) @ (\w{12})"
+    pr = re.search(rf"\n  PR: 1\.0\.0\s+\w+\s+staging\s+0\s+{state}\s+-\n", plugin)
+    release = re.search(rf"\n  merge → release\s+\w+\s+prod\s+0\s+{state}\s+{state}\n", plugin)
+    broken = re.search(rf"\n  PR: broken 1\.1\.0\s+\w+\s+staging\s+6\s+{state}\s+{state}\n", plugin)
+    refused = re.search(rf"\n  release attempt: 1\.1\.0\s+\w+\s+prod\s+4\s+{state}\s+{state}\n", plugin)
+    assert pr and release and broken and refused, plugin[-3000:]
+    tested = pr.groups()
+    archive = re.search(r"archive of content tree (\w{40}) \(.*\): plugin dss-custom-connectors 1\.0\.0", plugin)
+    assert tested[0] == "1.0.0" and archive.group(1).startswith(tested[1])  # staging serves the PR's content tree
+    assert release.groups() == tested + tested  # prod got exactly the content tree staging tested
+    assert broken.group(1) == "1.1.0" and broken.group(2) != tested[1] and broken.groups()[2:] == tested
+    assert refused.groups()[2:] == tested  # the untested content never reached prod
+    assert "never passed its tests on staging node" in plugin

@@ -56,7 +56,7 @@ def test_download_is_a_zip_of_the_plugin_without_git(client):
 def test_files_list_get_put_commits_in_the_plugin_repository(client):
     plugin = client.get_plugin(PLUGIN)
     top = {entry["name"]: entry for entry in plugin.list_files()}
-    assert set(top) == {"plugin.json", "python-lib", "python-connectors", "code-env"}
+    assert set(top) == {"plugin.json", "pytest.ini", "python-lib", "python-connectors", "code-env", "tests"}
     lib = top["python-lib"]["children"][0]
     assert lib["path"] == "python-lib/custom_connectors" and {c["name"] for c in lib["children"]} == \
         {"__init__.py", "client.py"}
