@@ -4,7 +4,6 @@ from __future__ import annotations
 import shutil
 import threading
 import traceback
-from collections.abc import Callable
 from pathlib import Path
 
 from .bundles.connections import Connections
@@ -13,6 +12,7 @@ from .config import InstanceConfig
 from .core.auth import KeyStore
 from .core.faults import RouteFaults
 from .core.served import ServedRoutes
+from .deployer.infras import PeerLookup
 from .deployer.models import DeployerBackend
 from .futures.models import FuturesBackend
 from .jobs.models import JobsBackend
@@ -26,8 +26,6 @@ from .projectgit.safety import RemotePolicy
 from .projects.models import Project, ProjectsBackend
 from .scenarios.definitions import ScenarioDefinitions
 from .scenarios.models import ScenarioRunsBackend
-
-PeerLookup = Callable[[str], tuple[str, str]]
 
 
 class Instance:
@@ -52,16 +50,17 @@ class Instance:
         self.root.mkdir(parents=True, exist_ok=True)
         self.keys = KeyStore(self.root / "keys.json", self.config.admin_key)
         self.projects = ProjectsBackend(self.root)
-        self.futures = FuturesBackend(self)
+        self.futures = FuturesBackend(self.record_error)
         self.connections = Connections(self.root / "connections.json")
-        self.bundles = BundlesBackend(self)
-        self.deployer = DeployerBackend(self)
+        self.plugins = PluginsBackend(self.root)
+        self.deployer = DeployerBackend(self.config, self.root, self.peer_lookup, self.futures)
+        self.bundles = BundlesBackend(self.config, self.root, self.projects, self.connections, self.plugins,
+                                      self.deployer.projects, lambda: self.url)
         self.jobs = JobsBackend(self)
         self.scenarios = ScenarioDefinitions(self.projects)
         self.scenario_runs = ScenarioRunsBackend(self)
         self.datasets = DatasetsBackend(self.projects)
         self.objects = ObjectsBackend(self.projects)
-        self.plugins = PluginsBackend(self.root)
         self.plugin_git = PluginGit(self.plugins, self.remote_policy)
         self.plugin_installer = PluginInstaller(self.plugins)
         self.project_git = ProjectGitBackend(self.remote_policy)

@@ -14,11 +14,17 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ..core.exceptions import InvalidArgument
 from ..core.gitcmd import git
 from ..projects.file_shapes import check_file_bytes
 from .common import BUNDLE_ID_RE
 from .connections import dataset_connection
+from .exceptions import (
+    DatasetDataNotCommitted,
+    InvalidBundleArchive,
+    InvalidManifest,
+    NotABundleArchive,
+    UnsafeArchiveMember,
+)
 
 MANIFEST = "export-manifest.json"
 CONFIG_PREFIX = "project_config/"
@@ -71,10 +77,7 @@ def build_archive(tree: Path, commit: str, dest: Path, manifest: dict, data_file
             for item in options.get("includedDatasetsData") or []:
                 name = item.get("name") if isinstance(item, dict) else None
                 if name not in datasets:
-                    raise InvalidArgument(
-                        f"Cannot export bundle: includedDatasetsData names dataset {name!r}, which is not in the "
-                        f"committed project", "bundleExporterSettings.exportOptions.includedDatasetsData lists "
-                        f"{name!r}; commit the dataset or remove it from the list")
+                    raise DatasetDataNotCommitted(name)
                 source = data_file(name)
                 if source.is_file():
                     zf.write(source, f"{DATA_PREFIX}{name}/data.csv")
@@ -96,25 +99,24 @@ class BundleArchive:
             self._zip = zipfile.ZipFile(io.BytesIO(content))
             names = self._zip.namelist()
         except zipfile.BadZipFile:
-            raise InvalidArgument(f"Not a bundle archive: {source} is not a zip file") from None
+            raise NotABundleArchive(source, "is not a zip file") from None
         for name in names:
             parts = name.split("/")
             if name.startswith("/") or ".." in parts or ".git" in parts or "\\" in name:
-                raise InvalidArgument(f"Invalid bundle archive: unsafe member name {name!r} in {source}")
+                raise UnsafeArchiveMember(source, name)
         if MANIFEST not in names:
-            raise InvalidArgument(f"Not a bundle archive: {source} has no {MANIFEST}")
+            raise NotABundleArchive(source, f"has no {MANIFEST}")
         try:
             self.manifest = json.loads(self._zip.read(MANIFEST))
         except ValueError as exc:
-            raise InvalidArgument(f"Invalid bundle archive: {MANIFEST} of {source} is not JSON: {exc}") from None
+            raise InvalidManifest(MANIFEST, source, f"is not JSON: {exc}") from None
         bundle_id = self.manifest.get("bundleId") if isinstance(self.manifest, dict) else None
         if not isinstance(bundle_id, str) or not BUNDLE_ID_RE.match(bundle_id):
-            raise InvalidArgument(f"Invalid bundle archive: {MANIFEST} of {source} has an invalid bundleId "
-                                  f"{bundle_id!r}")
+            raise InvalidManifest(MANIFEST, source, f"has an invalid bundleId {bundle_id!r}")
         if not isinstance(self.manifest.get("originalProjectKey"), str):
-            raise InvalidArgument(f"Invalid bundle archive: {MANIFEST} of {source} has no originalProjectKey")
+            raise InvalidManifest(MANIFEST, source, "has no originalProjectKey")
         if CONFIG_PREFIX + "params.json" not in names:
-            raise InvalidArgument(f"Invalid bundle archive: {source} has no {CONFIG_PREFIX}params.json")
+            raise InvalidBundleArchive(f"{source} has no {CONFIG_PREFIX}params.json")
         self._names = names
         for rel, content in self.project_files().items():  # what activation writes must have its declared shape
             check_file_bytes(rel, content)

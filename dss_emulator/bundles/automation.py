@@ -4,36 +4,35 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from ..config import InstanceConfig
 from ..core.clock import now_ms
-from ..core.exceptions import AlreadyExists, BadRequest, Conflict, DSSError, InvalidArgument, NotFound
 from ..core.messages import info_messages, message
 from ..core.storage import write_bytes
-from ..projects.models import Project
+from ..plugins.models import PluginsBackend
+from ..projects.models import Project, ProjectsBackend
 from .archive import BundleArchive, required_connections
-
-if TYPE_CHECKING:
-    from ..instance import Instance
+from .common import archive_file, archive_folder
+from .connections import Connections
+from .exceptions import (
+    ActiveBundleNotDeletable,
+    BadConnectionType,
+    BundleActivationError,
+    BundleAlreadyImported,
+    ConnectionProblems,
+    ImportedBundleNotFound,
+    InvalidPermissionsPolicy,
+    InvalidRemapping,
+    InvalidScenariosActive,
+    MissingConnection,
+    MissingPlugin,
+    NotAnAutomationNode,
+)
 
 IMPORTED_STATE = "bundles-imported"
 ACTIVE_STATE = "active-bundle"
 PERMISSION_POLICIES = ("NONE", "READ_ONLY", "ALL")
 PLUGIN_TYPE_PREFIXES = ("CustomCode_", "CustomPython_", "Custom_")
-
-
-class BundleActivationError(DSSError):
-    """A fatal activation check, answered with DSS's error code (also first in the message the client shows)."""
-
-    status = 400
-    error_type = "com.dataiku.dip.exceptions.CodedException"
-
-    def __init__(self, code: str, text: str):
-        super().__init__(f"{code}: {text}")
-        self.code = code
-
-    def as_dict(self) -> dict:
-        return dict(super().as_dict(), code=self.code)
 
 
 def connection_remapping(remapping: object) -> dict[str, str]:
@@ -46,9 +45,7 @@ def connection_remapping(remapping: object) -> dict[str, str]:
     if not isinstance(entries, list) or not all(
             isinstance(e, dict) and isinstance(e.get("source"), str) and isinstance(e.get("target"), str) and
             e["source"] and e["target"] for e in entries):
-        raise InvalidArgument(f"Invalid remapping.connections: {entries!r}",
-                              f"remapping.connections must be a list of {{source, target}} connection names, got "
-                              f"{entries!r}")
+        raise InvalidRemapping(entries)
     return {e["source"]: e["target"] for e in entries}
 
 
@@ -57,16 +54,23 @@ def _scenario_json(data: dict) -> bytes:
 
 
 class ImportedBundles:
-    """Imported bundles per project (records in project state, archives under ``<instance>/bundles/imported``)."""
+    """Imported bundles per project (records in project state, archives under ``<node>/bundles/imported``).
 
-    def __init__(self, instance: Instance):
-        self.instance = instance
-        self.archives = instance.root / "bundles" / "imported"
+    Collaborators: the node's ``config`` (name and role), its ``projects`` (a bundle can create one), the
+    ``connections`` and the ``plugins`` activation checks."""
+
+    def __init__(self, config: InstanceConfig, root: Path, projects: ProjectsBackend, connections: Connections,
+                 plugins: PluginsBackend):
+        self.config = config
+        self.projects = projects
+        self.connections = connections
+        self.plugins = plugins
+        self.archives = archive_folder(root, "imported")
         self._lock = threading.RLock()
 
     def _require_automation(self) -> None:
-        if self.instance.role != "automation":
-            raise BadRequest(f"Bundles are imported on an automation node; {self.instance.name} is a design node")
+        if self.config.role != "automation":
+            raise NotAnAutomationNode(self.config.name)
 
     def list(self, project: Project) -> list[dict]:
         """Imported bundles of ``project``, oldest first."""
@@ -77,11 +81,10 @@ class ImportedBundles:
         for record in self.list(project):
             if record["bundleId"] == bundle_id:
                 return record
-        raise NotFound(f"Bundle not found: {project.key}/{bundle_id}",
-                       f"No bundle {bundle_id} was imported in project {project.key}")
+        raise ImportedBundleNotFound(project.key, bundle_id)
 
     def _archive(self, project: Project, bundle_id: str) -> Path:
-        return self.archives / project.key / f"{bundle_id}.zip"
+        return archive_file(self.archives, project.key, bundle_id)
 
     def active(self, project: Project) -> dict | None:
         return project.read_state(ACTIVE_STATE)
@@ -93,8 +96,7 @@ class ImportedBundles:
         with self._lock:
             records = self.list(project)
             if any(r["bundleId"] == archive.bundle_id for r in records):
-                raise AlreadyExists(f"Bundle {archive.bundle_id} is already imported in project {project.key}",
-                                    f"Project {project.key} already has an imported bundle {archive.bundle_id}")
+                raise BundleAlreadyImported(project.key, archive.bundle_id)
             write_bytes(self._archive(project, archive.bundle_id), content)
             record = {"bundleId": archive.bundle_id, "projectKey": project.key,
                       "importState": {"importedOn": now_ms(), "importedBy": login},
@@ -106,21 +108,19 @@ class ImportedBundles:
         """Create the bundle's project (key from its manifest) and import the bundle into it, not activated."""
         self._require_automation()
         if permissions_policy is not None and permissions_policy not in PERMISSION_POLICIES:
-            raise InvalidArgument(f"Invalid permissionsPropagationPolicy: {permissions_policy!r}",
-                                  f"Invalid permissionsPropagationPolicy {permissions_policy!r}: expected one of "
-                                  f"{', '.join(PERMISSION_POLICIES)}")
+            raise InvalidPermissionsPolicy(permissions_policy, PERMISSION_POLICIES)
         archive = BundleArchive(content, source)
-        key = self.instance.projects.check_new_key(archive.project_key)
-        project = self.instance.projects.create(key, archive.params(), author=login,
-                                                message=f"Created project {key} from bundle {archive.bundle_id}")
+        key = self.projects.check_new_key(archive.project_key)
+        project = self.projects.create(key, archive.params(), author=login,
+                                       message=f"Created project {key} from bundle {archive.bundle_id}")
         self.import_bundle(project, content, login, source)
         return project
 
-    def connection_checks(self, archive: BundleArchive, remapping: object) -> list[dict]:
+    def connection_checks(self, archive: BundleArchive, remapping: object) -> list[BundleActivationError]:
         """Activation's connection checks (EV-C01..C05): each connection the bundle's datasets need, remapped
         (``{connections: [{source, target}]}``), must exist here with the type it had on the exporting node.
 
-        Answers ``[{code, text}]``: ``ERR_BUNDLE_ACTIVATE_MISSING_CONNECTION`` / ``..._BAD_CONNECTION_TYPE``.
+        Answers the problems found: :class:`MissingConnection` / :class:`BadConnectionType`.
         """
         remap = connection_remapping(remapping)
         exported_types = {c.get("name"): c.get("type") for c in archive.manifest.get("requiredConnections") or []
@@ -129,25 +129,20 @@ class ImportedBundles:
         for needed in required_connections(archive.datasets(), exported_types.get):
             source, users = needed["name"], ", ".join(needed["usedBy"])
             target = remap.get(source, source)
-            via = f" (remapped from {source})" if target != source else ""
-            kind = self.instance.connections.type_of(target)
+            kind = self.connections.type_of(target)
             if kind is None:
-                problems.append({"code": "ERR_BUNDLE_ACTIVATE_MISSING_CONNECTION",
-                                 "text": f"Connection {target}{via} is required by dataset(s) {users} of bundle "
-                                         f"{archive.bundle_id} but does not exist on node {self.instance.name}"})
+                problems.append(MissingConnection(target, source, users, archive.bundle_id, self.config.name))
             elif needed.get("type") and kind != needed["type"]:
-                problems.append({"code": "ERR_BUNDLE_ACTIVATE_BAD_CONNECTION_TYPE",
-                                 "text": f"Connection {target}{via} used by dataset(s) {users} is of type {kind} on "
-                                         f"node {self.instance.name}, but bundle {archive.bundle_id} needs a "
-                                         f"{needed['type']} connection"})
+                problems.append(BadConnectionType(target, source, users, kind, needed["type"], archive.bundle_id,
+                                                  self.config.name))
         return problems
 
     def preload(self, project: Project, bundle_id: str, remapping: object = None) -> dict:
         """Check what activation will need; connection problems are reported as warnings here."""
         self.get(project, bundle_id)
         archive = BundleArchive.from_path(self._archive(project, bundle_id))
-        messages = [message("WARNING", problem["code"].replace("ERR_BUNDLE_ACTIVATE", "WARN_BUNDLE_PRELOAD"),
-                            "Connection problem", problem["text"])
+        messages = [message("WARNING", problem.code.replace("ERR_BUNDLE_ACTIVATE", "WARN_BUNDLE_PRELOAD"),
+                            "Connection problem", problem.text)
                     for problem in self.connection_checks(archive, remapping)]
         return info_messages(messages)
 
@@ -156,7 +151,7 @@ class ImportedBundles:
 
         Inferred (no source documents the check's code or message): a plugin component type is
         ``CustomCode_`` / ``CustomPython_`` / ``Custom_`` + ``<plugin id>-<component>``."""
-        installed = [p.id for p in self.instance.plugins.list()]
+        installed = [p.id for p in self.plugins.list()]
         missing = []
         for rel in sorted(files):
             folder, _, name = rel.partition("/")
@@ -171,23 +166,18 @@ class ImportedBundles:
             if prefix and not any(component == p or component.startswith((f"{p}-", f"{p}_")) for p in installed):
                 missing.append(f"type {kind} of {folder[:-1]} {name[:-len('.json')]}")
         if missing:
-            raise BundleActivationError(
-                "ERR_BUNDLE_ACTIVATE_MISSING_PLUGIN",
-                f"Bundle {bundle_id} needs plugins that are not installed on node {self.instance.name}: "
-                + "; ".join(missing))
+            raise MissingPlugin(bundle_id, self.config.name, missing)
 
     def activate(self, project: Project, bundle_id: str, login: str, scenarios_active: dict | None,
                  remapping: object = None) -> dict:
         """Make ``bundle_id`` the project's content: files committed, dataset data copied, local variables kept."""
         self.get(project, bundle_id)
         if scenarios_active is not None and not isinstance(scenarios_active, dict):
-            raise InvalidArgument(f"Invalid scenariosActiveOnActivation: {scenarios_active!r}",
-                                  f"Invalid scenariosActiveOnActivation {scenarios_active!r}: expected an object "
-                                  f"mapping scenario ids to true/false")
+            raise InvalidScenariosActive(scenarios_active)
         archive = BundleArchive.from_path(self._archive(project, bundle_id))
         problems = self.connection_checks(archive, remapping)
         if problems:
-            raise BundleActivationError(problems[0]["code"], "; ".join(p["text"] for p in problems))
+            raise ConnectionProblems(problems)
         files = archive.project_files()
         self._require_plugins(files, bundle_id)
         with project.lock, self._lock:
@@ -235,8 +225,6 @@ class ImportedBundles:
             self.get(project, bundle_id)
             active = self.active(project)
             if active and active["bundleId"] == bundle_id:
-                raise Conflict(f"Cannot delete bundle {bundle_id}: it is the active bundle of project {project.key}",
-                               f"Cannot delete bundle {bundle_id}: it is the active bundle of project "
-                               f"{project.key}; activate another bundle first")
+                raise ActiveBundleNotDeletable(project.key, bundle_id)
             project.write_state(IMPORTED_STATE, [r for r in self.list(project) if r["bundleId"] != bundle_id])
             self._archive(project, bundle_id).unlink(missing_ok=True)

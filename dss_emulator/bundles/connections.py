@@ -10,8 +10,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from ..core.exceptions import AlreadyExists, InvalidArgument, NotFound, invalid
+from ..core.exceptions import InvalidValue
 from ..core.storage import read_json, write_json
+from .exceptions import ConnectionAlreadyExists, ConnectionFieldFixed, ConnectionNotFound, InvalidConnectionName
 
 DEFAULT_UPLOAD_LOCATION = "Default (in DSS data dir.)"
 USABLE_BY = ("ALL", "ALLOWED")
@@ -38,9 +39,7 @@ def check_name(name: object) -> str:
     valid = isinstance(name, str) and name.strip() == name and 0 < len(name) <= MAX_NAME and \
         not any(c in "/\\" or ord(c) < 32 for c in name)
     if not valid:
-        raise invalid(f"Invalid connection name: {name!r}",
-                      f"1-{MAX_NAME} characters without '/', backslash, control characters or leading/trailing "
-                      f"spaces")
+        raise InvalidConnectionName(name, MAX_NAME)
     return name
 
 
@@ -78,21 +77,18 @@ class Connections:
 
     def get(self, name: str) -> dict:
         with self._lock:
-            found = self._connections.get(name)
-            if found is None:
-                raise NotFound(f"Connection not found: {name}", f"This node has no connection named {name!r}")
-            return dict(found)
+            return dict(self._require(name))
 
     def add(self, name: object, conn_type: object = "Filesystem", params: object = None, usable_by: object = "ALL",
             allowed_groups: object = None, description: object = None) -> dict:
         """Create a connection (``POST /admin/connections``, or the control API)."""
         check_name(name)
         if not isinstance(conn_type, str) or not conn_type:
-            raise InvalidArgument(f"Invalid connection type: {conn_type!r} (type must be a non-empty string)")
+            raise InvalidValue("connection type", conn_type, "type must be a non-empty string")
         self._check_fields(params, usable_by, allowed_groups)
         with self._lock:
             if name in self._connections:
-                raise AlreadyExists(f"Connection {name} already exists")
+                raise ConnectionAlreadyExists(name)
             self._connections[name] = _definition(name, conn_type, params, usable_by, allowed_groups,
                                                   description if isinstance(description, str) else None)
             self._write()
@@ -101,13 +97,10 @@ class Connections:
     def save(self, name: str, body: dict) -> None:
         """Save edited settings (``PUT /admin/connections/{name}``); name and type stay as they are."""
         with self._lock:
-            current = self._connections.get(name)
-            if current is None:
-                raise NotFound(f"Connection not found: {name}", f"This node has no connection named {name!r}")
+            current = self._require(name)
             for field in ("name", "type"):
                 if body.get(field, current[field]) != current[field]:
-                    raise InvalidArgument(f"Cannot change {field} of connection {name} from {current[field]!r} "
-                                          f"to {body[field]!r}")
+                    raise ConnectionFieldFixed(name, field, current[field], body[field])
             updated = dict(current, **{k: v for k, v in body.items() if k in current or k == "description"})
             self._check_fields(updated["params"], updated["usableBy"], updated["allowedGroups"])
             self._connections[name] = updated
@@ -116,10 +109,15 @@ class Connections:
     def remove(self, name: str) -> None:
         """Delete a connection (``DELETE /admin/connections/{name}``, or the control API)."""
         with self._lock:
-            if name not in self._connections:
-                raise NotFound(f"Connection not found: {name}", f"This node has no connection named {name!r}")
+            self._require(name)
             del self._connections[name]
             self._write()
+
+    def _require(self, name: str) -> dict:
+        found = self._connections.get(name)
+        if found is None:
+            raise ConnectionNotFound(name)
+        return found
 
     def _write(self) -> None:
         write_json(self._path, self._connections)
@@ -127,8 +125,8 @@ class Connections:
     @staticmethod
     def _check_fields(params: object, usable_by: object, allowed_groups: object) -> None:
         if params is not None and not isinstance(params, dict):
-            raise InvalidArgument(f"Invalid connection params: {params!r} (params must be an object)")
+            raise InvalidValue("connection params", params, "params must be an object")
         if usable_by not in USABLE_BY:
-            raise InvalidArgument(f"Invalid usableBy: {usable_by!r} (expected one of {', '.join(USABLE_BY)})")
+            raise InvalidValue("usableBy", usable_by, f"expected one of {', '.join(USABLE_BY)}")
         if allowed_groups is not None and not isinstance(allowed_groups, list):
-            raise InvalidArgument(f"Invalid allowedGroups: {allowed_groups!r} (allowedGroups must be a list)")
+            raise InvalidValue("allowedGroups", allowed_groups, "allowedGroups must be a list")

@@ -2,20 +2,21 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from ..config import InstanceConfig
 from ..core.clock import now_ms
-from ..core.exceptions import AlreadyExists, BadRequest, Conflict, NotFound
 from ..core.gitcmd import git
 from ..core.version import DSS_VERSION
-from ..projects.models import Project
+from ..deployer.projects import PublishedProjects
+from ..plugins.models import PluginsBackend
+from ..projects.models import Project, ProjectsBackend
 from .archive import build_archive
 from .automation import ImportedBundles
-from .common import check_bundle_id
-
-if TYPE_CHECKING:
-    from ..instance import Instance
+from .common import archive_file, archive_folder, check_bundle_id
+from .connections import Connections
+from .exceptions import BundleAlreadyExists, ExportedBundleNotFound, NotADesignNode, NothingToExport
 
 EXPORTED_STATE = "bundles-exported"  # the records live in the project's state: they go when the project goes
 
@@ -39,17 +40,25 @@ def tag_export(tree: Path, project_key: str, bundle_id: str, commit: str, login:
 
 
 class ExportedBundles:
-    """Exported bundles of the design node's projects; archives under ``<instance>/bundles/exported``."""
+    """Exported bundles of the design node's projects; archives under ``<node>/bundles/exported``.
 
-    def __init__(self, instance: Instance):
-        self.instance = instance
-        self.archives = instance.root / "bundles" / "exported"
+    Collaborators: the node's ``config`` (name and role), its ``connections`` (the manifest records their types),
+    the Project Deployer's ``published`` projects (publishing adds a bundle there) and ``node_url``, the URL the
+    node is served at (known once its socket is bound)."""
+
+    def __init__(self, config: InstanceConfig, root: Path, connections: Connections, published: PublishedProjects,
+                 node_url: Callable[[], str | None]):
+        self.config = config
+        self.connections = connections
+        self.published = published
+        self.node_url = node_url
+        self.archives = archive_folder(root, "exported")
         self._lock = threading.RLock()
         self.tag_bundles = True  # DSS's option to tag the commit of each exported bundle (control API: off)
 
     def _require_design(self) -> None:
-        if self.instance.role != "design":
-            raise BadRequest(f"Bundles are exported on a design node; {self.instance.name} is an automation node")
+        if self.config.role != "design":
+            raise NotADesignNode(self.config.name)
 
     def list(self, project: Project) -> list[dict]:
         """The project's exported bundles, oldest first."""
@@ -60,12 +69,11 @@ class ExportedBundles:
         for record in self.list(project):
             if record["bundleId"] == bundle_id:
                 return record
-        raise NotFound(f"Bundle not found: {project.key}/{bundle_id}",
-                       f"Project {project.key} has no exported bundle {bundle_id}")
+        raise ExportedBundleNotFound(project.key, bundle_id)
 
     def archive_path(self, project: Project, bundle_id: str) -> Path:
         self.get(project, bundle_id)
-        return self.archives / project.key / f"{bundle_id}.zip"
+        return archive_file(self.archives, project.key, bundle_id)
 
     def export(self, project: Project, bundle_id: str, login: str, release_notes: str | None,
                evaluate_standards: bool) -> dict:
@@ -75,25 +83,23 @@ class ExportedBundles:
         with project.lock, self._lock:
             records = self.list(project)
             if any(r["bundleId"] == bundle_id for r in records):
-                raise AlreadyExists(f"Bundle {bundle_id} already exists in project {project.key}",
-                                    f"A bundle with id {bundle_id} was already exported from project {project.key}; "
-                                    f"bundles are immutable, choose another id")
+                raise BundleAlreadyExists(project.key, bundle_id)
             commit = project.head()
             if commit is None:
-                raise Conflict(f"Cannot export bundle {bundle_id}: project {project.key} has no commit")
+                raise NothingToExport(project.key, bundle_id)
             exported_on = now_ms()
             manifest = {
                 "bundleId": bundle_id,
                 "originalProjectKey": project.key,
                 "exportUserInfo": {"exportedBy": login, "exportedOn": exported_on, "releaseNotes": release_notes},
                 "generatedWithDSSVersion": DSS_VERSION,
-                "designNodeId": self.instance.name,
+                "designNodeId": self.config.name,
                 "projectStandardsSkipped": not evaluate_standards,
                 "usedCodeEnvRefs": [],
                 "exportedWithPlugins": [],
             }
-            manifest = build_archive(project.tree, commit, self.archives / project.key / f"{bundle_id}.zip",
-                                     manifest, project.dataset_data_file, self.instance.connections.type_of)
+            manifest = build_archive(project.tree, commit, archive_file(self.archives, project.key, bundle_id),
+                                     manifest, project.dataset_data_file, self.connections.type_of)
             if self.tag_bundles:
                 tag_export(project.tree, project.key, bundle_id, commit, login)
             record = {"bundleId": bundle_id, "state": "BUILT", "typeBadges": [], "exportManifest": manifest}
@@ -111,8 +117,7 @@ class ExportedBundles:
         with self._lock:
             path = self.archive_path(project, bundle_id)
             published_key = published_key or project.key
-            package = self.instance.deployer.projects.add_bundle(published_key, path, login,
-                                                                 {"url": self.instance.url})
+            package = self.published.add_bundle(published_key, path, login, {"url": self.node_url()})
             state = {"publishedOn": package["publishedOn"], "publishedBy": login,
                      "publishedProjectKey": published_key}
             records = [dict(r, publishedBundleState=state) if r["bundleId"] == bundle_id else r
@@ -124,13 +129,17 @@ class ExportedBundles:
 class BundlesBackend:
     """``instance.bundles``: exported bundles (design) and imported ones (automation)."""
 
-    def __init__(self, instance: Instance):
-        self.exported = ExportedBundles(instance)
-        self.imported = ImportedBundles(instance)
+    def __init__(self, config: InstanceConfig, root: Path, projects: ProjectsBackend, connections: Connections,
+                 plugins: PluginsBackend, published: PublishedProjects, node_url: Callable[[], str | None]):
+        """``root``: the node's data directory; the other arguments as :class:`ExportedBundles` and
+        :class:`~.automation.ImportedBundles` take them."""
+        self.config = config
+        self.exported = ExportedBundles(config, root, connections, published, node_url)
+        self.imported = ImportedBundles(config, root, projects, connections, plugins)
 
     def project_list_extras(self, project: Project) -> dict:
         """``activeBundleState`` for a project with an active bundle (automation nodes)."""
-        if self.imported.instance.role != "automation":
+        if self.config.role != "automation":
             return {}
         active = self.imported.active(project)
         return {"activeBundleState": active} if active else {}

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from ..core.context import RequestContext
 from ..core.evidence import client
-from ..core.exceptions import InvalidArgument
 from ..core.routing import Raw, RouteTable
+from .exceptions import ArchivePathInDataDir, ArchivePathNotAFile, MissingArchivePath
 
 routes = RouteTable()
 
@@ -54,15 +54,12 @@ def publish_bundle(ctx: RequestContext, pk: str, bid: str):
 def _archive_from_path(ctx: RequestContext) -> tuple[bytes, str]:
     raw = ctx.arg("archivePath")
     if not raw:
-        raise InvalidArgument("Missing query parameter archivePath (the path of a bundle zip on the node)")
+        raise MissingArchivePath()
     path = Path(raw)
     if path.is_absolute() and ctx.instance.remote_policy.in_data_dir(path):  # e.g. another project's bundles
-        raise InvalidArgument(f"Invalid archivePath: {raw!r}",
-                              f"archivePath {raw!r} lies inside the emulator's data directory")
+        raise ArchivePathInDataDir(raw)
     if not path.is_absolute() or not path.is_file():
-        raise InvalidArgument(f"Invalid archivePath: {raw!r}",
-                              f"archivePath {raw!r} is not an existing file on the file system of node "
-                              f"{ctx.instance.name}")
+        raise ArchivePathNotAFile(raw, ctx.instance.name)
     return path.read_bytes(), str(path)
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from ..core.context import RequestContext
 from ..core.evidence import control
-from ..core.exceptions import invalid
 from ..core.routing import RouteTable
+from .exceptions import InvalidField
 
 routes = RouteTable(prefix="/__emulator__")
 
@@ -54,7 +54,7 @@ def list_forced_health(ctx: RequestContext):
 def set_bundle_tags(ctx: RequestContext):
     enabled = ctx.json_object().get("enabled")
     if not isinstance(enabled, bool):
-        raise invalid(f"Invalid enabled: {enabled!r}", "enabled must be true or false")
+        raise InvalidField("enabled", enabled, "enabled must be true or false")
     ctx.instance.bundles.exported.tag_bundles = enabled
     return {"enabled": enabled}
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..core.context import RequestContext
 from ..core.evidence import control
-from ..core.exceptions import InvalidArgument
 from ..core.routing import RouteTable
+from .exceptions import InvalidField
 
 routes = RouteTable(prefix="/__emulator__")
 
@@ -21,6 +21,6 @@ def arm_git_push_rejections(ctx: RequestContext):
     project = ctx.instance.projects.get(str(body.get("projectKey")))
     count = body.get("count", 1)
     if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-        raise InvalidArgument(f"Invalid count: {count!r}", f"Invalid count: {count!r} (a non-negative integer)")
+        raise InvalidField("count", count, "a non-negative integer")
     return {"projectKey": project.key,
             "pendingPushRejections": ctx.instance.project_git.arm_push_rejections(project.key, count)}

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from ..core.context import RequestContext
 from ..core.evidence import control
-from ..core.exceptions import InvalidArgument
 from ..core.faults import RouteFault
 from ..core.routing import RouteTable
+from .exceptions import InvalidSetting, MalformedRouteFault, RouteFaultWithoutEffect
 
 routes = RouteTable(prefix="/__emulator__")
 
@@ -29,7 +29,7 @@ def create_api_key(ctx: RequestContext):
     body = ctx.json_object()
     projects = body.get("projects") or {}
     if not isinstance(projects, dict):
-        raise InvalidArgument(f"Invalid projects: {projects!r}", "projects must map project keys to access levels")
+        raise InvalidSetting("projects", projects, "projects must map project keys to access levels")
     key = ctx.instance.keys.create(label=str(body.get("label") or ""), admin=bool(body.get("admin")),
                                    projects=projects, key=body.get("key"))
     return {"key": key.key, "label": key.label, "admin": key.admin, "projects": key.projects}
@@ -48,9 +48,9 @@ def add_route_fault(ctx: RequestContext):
                            remaining=int(body.get("count", 1)), status=body.get("status"),
                            delay=float(body.get("delay", 0)), message=str(body.get("message", "Injected fault")))
     except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidArgument(f"Invalid route fault: {exc}", "expected {method, path, count, status?}") from None
+        raise MalformedRouteFault(exc) from None
     if fault.status is None and not fault.delay:
-        raise InvalidArgument("Invalid route fault: give a status or a delay")
+        raise RouteFaultWithoutEffect()
     ctx.instance.route_faults.add(fault)
     return {"armed": ctx.instance.route_faults.as_list()}
 
@@ -66,10 +66,10 @@ def future_faults(ctx: RequestContext):
     for name in ("count", "immediate"):
         value = body.get(name, 0)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise InvalidArgument(f"Invalid {name}: {value!r}", f"{name} must be a non-negative integer")
+            raise InvalidSetting(name, value, f"{name} must be a non-negative integer")
     dead = body.get("failedAsDead", futures.failed_as_dead)
     if not isinstance(dead, bool):
-        raise InvalidArgument(f"Invalid failedAsDead: {dead!r}", "failedAsDead must be true or false")
+        raise InvalidSetting("failedAsDead", dead, "failedAsDead must be true or false")
     if "count" in body:
         futures.hang_next = body["count"]
     if "immediate" in body:

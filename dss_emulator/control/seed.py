@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 from .. import samples
 from ..core.context import RequestContext
 from ..core.evidence import control
-from ..core.exceptions import AlreadyExists, invalid
+from ..core.exceptions import AlreadyExists
 from ..core.routing import RouteTable
 from ..core.storage import write_bytes
+from .exceptions import InvalidField, InvalidSeedRequest
 
 if TYPE_CHECKING:
     from ..instance import Instance
@@ -29,7 +30,7 @@ WORKERS = 8  # git is a subprocess: threads overlap its process start-up and fil
 def _int_field(body: dict, name: str, default: int | None, low: int, high: int) -> int:
     value = body.get(name, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise invalid(f"Invalid {name}: {value!r}", f"{name} must be an integer from {low} to {high}")
+        raise InvalidField(name, value, f"{name} must be an integer from {low} to {high}")
     return value
 
 
@@ -39,14 +40,12 @@ def seed(ctx: RequestContext):
     body = ctx.json_object()
     unknown = sorted(set(body) - {"sample", "synthetic", "offset"})
     if unknown:
-        raise invalid(f"Invalid seed request: unknown field {unknown[0]!r}",
-                      'expected {"sample": true} or {"synthetic": N, "offset": K}')
+        raise InvalidSeedRequest(f"unknown field {unknown[0]!r}")
     if ("sample" in body) == ("synthetic" in body):
-        raise invalid("Invalid seed request: give exactly one of sample and synthetic",
-                      'expected {"sample": true} or {"synthetic": N, "offset": K}')
+        raise InvalidSeedRequest("give exactly one of sample and synthetic")
     if "sample" in body:
         if body["sample"] is not True:
-            raise invalid(f"Invalid sample: {body['sample']!r}", "sample must be true")
+            raise InvalidField("sample", body["sample"], "sample must be true")
         return seed_samples(ctx.instance)
     count = _int_field(body, "synthetic", None, 1, MAX_SYNTHETIC)
     offset = _int_field(body, "offset", 0, 0, 99_999 - count)

@@ -86,6 +86,13 @@ class InvalidInput(InvalidArgument):
         super().__init__(message, f"{message} ({hint})" if hint else message)
 
 
+class InvalidValue(InvalidArgument):
+    """A 400 naming the field, the value and the rule in one line: ``Invalid <field>: <value!r> (<rule>)``."""
+
+    def __init__(self, field: str, value: object, rule: str):
+        super().__init__(f"Invalid {field}: {value!r} ({rule})")
+
+
 def invalid(message: str, hint: str | None = None) -> InvalidArgument:
     """A 400 naming the field and the value, with an optional hint (see :class:`InvalidInput`)."""
     return InvalidInput(message, hint)

@@ -1,27 +1,43 @@
 """Project Deployer infras: a stage and the automation node (URL + admin key) deployments go to.
 
 Infras come from the serve configuration (``automation_node`` = an instance of the same process, resolved with
-``instance.peer_lookup``, or ``url`` + ``api_key``) and may be created or edited through the API. The admin API
+``peer_lookup``, or ``url`` + ``api_key``) and may be created or edited through the API. The admin API
 key is never answered in clear: settings show :data:`MASKED_KEY`, and saving that value keeps the stored key.
 """
 from __future__ import annotations
 
 import re
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from pathlib import Path
 
 from ..bundles.automation import connection_remapping
-from ..core.exceptions import AlreadyExists, Conflict, InvalidArgument, NotFound
+from ..config import InfraConfig
+from ..core.exceptions import InvalidValue
 from ..core.storage import read_json, write_json
+from .exceptions import (
+    IdFixed,
+    InfraAlreadyExists,
+    InfraNotFound,
+    InfraWithoutNode,
+    InvalidAdminApiKey,
+    InvalidInfraId,
+    NodeNotServed,
+)
 
-if TYPE_CHECKING:
-    from ..config import InfraConfig
-    from ..instance import Instance
+PeerLookup = Callable[[str], tuple[str, str]]  # instance name -> (url, admin key), for nodes of the same process
 
 GOVERN_POLICIES = ("NO_CHECK", "WARN", "PREVENT")
 DEFAULT_STAGES = ("Development", "Test", "Production")
 INFRA_ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 MASKED_KEY = "**masked by the DSS emulator**"
+
+
+def check_container_settings(container: object) -> None:
+    """``bundleContainerSettings`` of an infra or a deployment: an object with a valid ``remapping`` (400 if not)."""
+    if not isinstance(container, dict):
+        raise InvalidValue("bundleContainerSettings", container, "expected an object")
+    connection_remapping(container.get("remapping"))
 
 
 def _from_config(config: InfraConfig) -> dict:
@@ -32,14 +48,17 @@ def _from_config(config: InfraConfig) -> dict:
 
 
 class Infras:
-    """The deployer's infras, persisted in ``<instance>/deployer/infras.json``."""
+    """The deployer's infras, persisted in ``<node>/deployer/infras.json``.
 
-    def __init__(self, instance: Instance):
-        self.instance = instance
-        self._path = instance.root / "deployer" / "infras.json"
+    Collaborators: the ``configured`` infras (serve configuration) and ``peer_lookup``, which resolves the automation
+    nodes served by the same process (``None`` when there are none)."""
+
+    def __init__(self, root: Path, configured: tuple[InfraConfig, ...], peer_lookup: PeerLookup | None):
+        self.peer_lookup = peer_lookup
+        self._path = root / "deployer" / "infras.json"
         self._lock = threading.RLock()
         stored = read_json(self._path, {})
-        for config in instance.config.infras:  # infras edited through the API keep their edits
+        for config in configured:  # infras edited through the API keep their edits
             stored.setdefault(config.id, _from_config(config))
         write_json(self._path, stored)
         self._infras: dict[str, dict] = stored
@@ -51,7 +70,7 @@ class Infras:
     def _get(self, infra_id: str) -> dict:
         infra = self._infras.get(infra_id)
         if infra is None:
-            raise NotFound(f"Infra not found: {infra_id}", f"The Project Deployer has no infra {infra_id!r}")
+            raise InfraNotFound(infra_id)
         return infra
 
     def target(self, infra_id: str) -> tuple[str, str]:
@@ -59,22 +78,21 @@ class Infras:
         infra = self._get(infra_id)
         node = infra.get("automationNode")
         if node:
-            if self.instance.peer_lookup is None:
-                raise Conflict(f"Infra {infra_id}: automation node {node!r} is not served by this process")
+            if self.peer_lookup is None:
+                raise NodeNotServed(infra_id, node)
             try:
-                return self.instance.peer_lookup(node)
+                return self.peer_lookup(node)
             except KeyError:
-                raise Conflict(f"Infra {infra_id}: automation node {node!r} is not served by this process") from None
+                raise NodeNotServed(infra_id, node) from None
         if not infra.get("automationNodeUrl") or not infra.get("adminApiKey"):
-            raise Conflict(f"Infra {infra_id} has no automation node: set automationNodeUrl and adminApiKey in its "
-                           f"settings")
+            raise InfraWithoutNode(infra_id)
         return infra["automationNodeUrl"], infra["adminApiKey"]
 
     def _url(self, infra: dict) -> str | None:
         node = infra.get("automationNode")
-        if node and self.instance.peer_lookup is not None:
+        if node and self.peer_lookup is not None:
             try:
-                return self.instance.peer_lookup(node)[0]
+                return self.peer_lookup(node)[0]
             except KeyError:
                 return None
         return infra.get("automationNodeUrl")
@@ -99,7 +117,7 @@ class Infras:
         with self._lock:
             infra = self._get(infra_id)
             if body.get("id", infra_id) != infra_id:
-                raise InvalidArgument(f"Cannot change the id of infra {infra_id} to {body.get('id')!r}")
+                raise IdFixed("infra", infra_id, body.get("id"))
             updated = dict(infra)
             for field in ("stage", "governCheckPolicy", "automationNodeExternalUrl", "trustAllSSLCertificates",
                           "permissions", "autoconfigureFromNodesDirectory", "nodeId", "bundleContainerSettings"):
@@ -114,7 +132,7 @@ class Infras:
             key = body.get("adminApiKey")
             if key not in (None, MASKED_KEY):
                 if not isinstance(key, str) or not key:
-                    raise InvalidArgument("Invalid adminApiKey: expected a non-empty string")
+                    raise InvalidAdminApiKey()
                 if updated.get("automationNode"):
                     updated.update(automationNode=None, automationNodeUrl=self._url(infra))
                 updated["adminApiKey"] = key
@@ -139,21 +157,17 @@ class Infras:
     @staticmethod
     def _check(infra: dict) -> None:
         if not isinstance(infra.get("stage"), str) or not infra["stage"]:
-            raise InvalidArgument(f"Invalid stage: {infra.get('stage')!r} (stage must be a non-empty string)")
+            raise InvalidValue("stage", infra.get("stage"), "stage must be a non-empty string")
         if infra.get("governCheckPolicy") not in GOVERN_POLICIES:
-            raise InvalidArgument(f"Invalid governCheckPolicy: {infra.get('governCheckPolicy')!r} (expected one of "
-                                  f"{', '.join(GOVERN_POLICIES)})")
-        container = infra.get("bundleContainerSettings")
-        if container is not None:
-            if not isinstance(container, dict):
-                raise InvalidArgument(f"Invalid bundleContainerSettings: {container!r} (expected an object)")
-            connection_remapping(container.get("remapping"))
+            raise InvalidValue("governCheckPolicy", infra.get("governCheckPolicy"),
+                               f"expected one of {', '.join(GOVERN_POLICIES)}")
+        if infra.get("bundleContainerSettings") is not None:
+            check_container_settings(infra["bundleContainerSettings"])
 
     def create(self, infra_id: object, stage: object, govern_policy: object) -> None:
         """A new infra without an automation node (set its URL and key through its settings)."""
         if not isinstance(infra_id, str) or not INFRA_ID_RE.match(infra_id):
-            raise InvalidArgument(f"Invalid infra id: {infra_id!r}",
-                                  f"id must use letters, digits, '_', '-' and '.', got {infra_id!r}")
+            raise InvalidInfraId(infra_id)
         infra = {"id": infra_id, "stage": stage, "governCheckPolicy": govern_policy or "NO_CHECK",
                  "automationNode": None, "automationNodeUrl": None, "automationNodeExternalUrl": None,
                  "adminApiKey": None, "trustAllSSLCertificates": False, "permissions": [],
@@ -161,7 +175,7 @@ class Infras:
         self._check(infra)
         with self._lock:
             if infra_id in self._infras:
-                raise AlreadyExists(f"Infra {infra_id} already exists")
+                raise InfraAlreadyExists(infra_id)
             self._infras[infra_id] = infra
             write_json(self._path, self._infras)
 

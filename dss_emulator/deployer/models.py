@@ -5,22 +5,39 @@ import copy
 import re
 import threading
 import time
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from ..bundles.archive import BundleArchive
-from ..bundles.automation import connection_remapping
 from ..bundles.common import check_bundle_id
+from ..config import InstanceConfig
 from ..core.clock import now_ms
-from ..core.exceptions import AlreadyExists, BadRequest, Conflict, DSSError, InvalidArgument, NotFound
+from ..core.exceptions import DSSError, InvalidValue
 from ..core.messages import message
 from ..core.storage import read_json, write_json
-from ..futures.models import Future
-from .infras import Infras
+from ..futures.exceptions import FutureNotFound
+from ..futures.models import Future, FuturesBackend
+from .exceptions import (
+    DeploymentAlreadyExists,
+    DeploymentEnabled,
+    DeploymentFieldFixed,
+    DeploymentNotFound,
+    DeploymentTargetTaken,
+    DeploymentUpdating,
+    DisabledNotUpdated,
+    InfraInUse,
+    InjectedUpdateFailure,
+    InvalidDeploymentId,
+    MissingDeploymentField,
+    NeverUpdated,
+    NotADeployerNode,
+    PackageInUse,
+    PublishedProjectInUse,
+    UpdateAlreadyRunning,
+    UpdateNotFound,
+)
+from .infras import Infras, PeerLookup, check_container_settings
 from .projects import PublishedProjects, check_published_key
 from .updates import FORCED_SEVERITY, DeploymentFaults, effective_remapping, empty_monitoring, probe, run_update
-
-if TYPE_CHECKING:
-    from ..instance import Instance
 
 DEPLOYMENT_ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$")
 FIXED_FIELDS = ("id", "infraId", "publishedProjectKey")
@@ -37,12 +54,15 @@ def _new_settings(dep_id: str, infra_id: str, published_key: str, bundle_id: str
 
 
 class Deployments:
-    """Deployments in ``<instance>/deployer/deployments/<id>.json``: settings, applied settings, update history."""
+    """Deployments in ``<node>/deployer/deployments/<id>.json``: settings, applied settings, update history.
 
-    def __init__(self, instance: Instance, infras: Infras, projects: PublishedProjects, faults: DeploymentFaults):
-        self.instance = instance
-        self.infras, self.projects, self.faults = infras, projects, faults
-        self._dir = instance.root / "deployer" / "deployments"
+    Collaborators: the ``infras`` and published ``projects`` they deploy, the armed ``faults``, and the node's
+    ``futures`` (an update runs as one)."""
+
+    def __init__(self, root: Path, infras: Infras, projects: PublishedProjects, faults: DeploymentFaults,
+                 futures: FuturesBackend):
+        self.infras, self.projects, self.faults, self.futures = infras, projects, faults, futures
+        self._dir = root / "deployer" / "deployments"
         self._dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._deps: dict[str, dict] = {p.stem: read_json(p) for p in sorted(self._dir.glob("*.json"))}
@@ -57,7 +77,7 @@ class Deployments:
     def get(self, dep_id: str) -> dict:
         dep = self._deps.get(dep_id)
         if dep is None:
-            raise NotFound(f"Deployment not found: {dep_id}", f"The Project Deployer has no deployment {dep_id!r}")
+            raise DeploymentNotFound(dep_id)
         return dep
 
     def where(self, **match) -> list[dict]:
@@ -75,19 +95,16 @@ class Deployments:
         self.projects.package(settings["publishedProjectKey"], settings["bundleId"])
         for other in self.where(infraId=settings["infraId"], deployedProjectKey=settings["deployedProjectKey"]):
             if other["settings"]["id"] != dep_id:
-                raise Conflict(f"Deployment {other['settings']['id']} already deploys to project "
-                               f"{settings['deployedProjectKey']} on infra {settings['infraId']}; two deployments "
-                               f"cannot target the same project of the same automation node")
+                raise DeploymentTargetTaken(other["settings"]["id"], settings["deployedProjectKey"],
+                                            settings["infraId"])
 
     def create(self, body: dict, login: str) -> dict:
         dep_id = body.get("deploymentId")
         if not isinstance(dep_id, str) or not DEPLOYMENT_ID_RE.match(dep_id):
-            raise InvalidArgument(f"Invalid deploymentId: {dep_id!r}",
-                                  f"deploymentId must use letters, digits, '_', '-' and '.', got {dep_id!r}")
+            raise InvalidDeploymentId(dep_id)
         for field in ("publishedProjectKey", "infraId", "bundleId"):
             if not isinstance(body.get(field), str) or not body[field]:
-                raise InvalidArgument(f"Invalid {field} for deployment {dep_id}: {body.get(field)!r} "
-                                      f"({field} must be a non-empty string)")
+                raise MissingDeploymentField(dep_id, field, body.get(field))
         self.infras.basic_info(body["infraId"])
         self.projects.get(body["publishedProjectKey"])
         settings = _new_settings(dep_id, body["infraId"], body["publishedProjectKey"], body["bundleId"],
@@ -95,8 +112,7 @@ class Deployments:
                                  body.get("projectFolderId"))
         with self._lock:
             if dep_id in self._deps:
-                raise AlreadyExists(f"Deployment {dep_id} already exists",
-                                    f"The Project Deployer already has a deployment with id {dep_id}")
+                raise DeploymentAlreadyExists(dep_id)
             self._check_target(settings, dep_id)
             dep = {"settings": settings, "createdOn": now_ms(), "createdBy": login, "lastModifiedBy": login,
                    "appliedSettings": None, "updates": []}
@@ -109,18 +125,13 @@ class Deployments:
             dep = self.get(dep_id)
             for field in FIXED_FIELDS:
                 if field in body and body[field] != dep["settings"][field]:
-                    raise InvalidArgument(f"Cannot change {field} of deployment {dep_id} "
-                                          f"from {dep['settings'][field]!r} to {body[field]!r}: it is fixed once "
-                                          f"the deployment exists; create another deployment")
+                    raise DeploymentFieldFixed(dep_id, field, dep["settings"][field], body[field])
             for field, kind in (("localVariables", dict), ("scenariosToActivate", dict), ("tags", list),
                                 ("enabled", bool)):
                 if field in body and not isinstance(body[field], kind):
-                    raise InvalidArgument(f"Invalid {field}: {body[field]!r} ({field} must be a {kind.__name__})")
+                    raise InvalidValue(field, body[field], f"{field} must be a {kind.__name__}")
             settings = dict(dep["settings"], **body)
-            container = settings.get("bundleContainerSettings")
-            if not isinstance(container, dict):
-                raise InvalidArgument(f"Invalid bundleContainerSettings: {container!r} (expected an object)")
-            connection_remapping(container.get("remapping"))
+            check_container_settings(settings.get("bundleContainerSettings"))
             self._check_target(settings, dep_id)
             dep["settings"] = settings
             dep["lastModifiedBy"] = login
@@ -132,13 +143,11 @@ class Deployments:
         with self._lock:
             dep = self.get(dep_id)
             if self._running(dep):
-                raise Conflict(f"Cannot delete deployment {dep_id}: an update is running")
+                raise DeploymentUpdating(dep_id)
             if dep["settings"].get("enabled", True) is not False:
-                raise Conflict(f"Cannot delete deployment {dep_id}: it is enabled; disable it (enabled: false in its "
-                               f"settings), update it, then delete it")
+                raise DeploymentEnabled(dep_id)
             if (dep["appliedSettings"] or {}).get("enabled", True) is not False:
-                raise Conflict(f"Cannot delete deployment {dep_id}: it was disabled but not updated since; update it, "
-                               f"then delete it")
+                raise DisabledNotUpdated(dep_id)
             del self._deps[dep_id]
             (self._dir / f"{dep_id}.json").unlink(missing_ok=True)
 
@@ -148,8 +157,8 @@ class Deployments:
         if update["status"] != "RUNNING":
             return update["status"]
         try:
-            future = self.instance.futures.get(update["jobId"])
-        except NotFound:
+            future = self.futures.get(update["jobId"])
+        except FutureNotFound:
             return "ABORTED"
         return "ABORTED" if future.done else "RUNNING"
 
@@ -162,14 +171,14 @@ class Deployments:
             dep = self.get(dep_id)
             running = self._running(dep)
             if running:
-                raise Conflict(f"An update of deployment {dep_id} is already running (future {running['jobId']})")
+                raise UpdateAlreadyRunning(dep_id, running["jobId"])
             settings = copy.deepcopy(dep["settings"])
             ts = max([now_ms()] + [u["startTimestamp"] + 1 for u in dep["updates"]])
             update = {"startTimestamp": ts, "endTimestamp": None, "requester": login, "type": "UPDATE",
                       "status": "RUNNING", "bundleId": settings["bundleId"], "jobId": None, "error": None,
                       "deployedProjectKey": settings["deployedProjectKey"], "logs": {"lines": []}}
             dep["updates"].append(update)
-            future = self.instance.futures.start(
+            future = self.futures.start(
                 lambda f: self._run(dep_id, ts, settings),
                 {"type": "PROJECT_DEPLOYMENT_UPDATE", "deploymentId": dep_id, "bundleId": settings["bundleId"]},
                 project_key=settings["publishedProjectKey"])
@@ -187,7 +196,7 @@ class Deployments:
         try:
             injected = self.faults.take(dep_id)
             if injected:
-                raise DSSError(injected)
+                raise InjectedUpdateFailure(injected)
             if settings.get("enabled", True) is False:  # inferred: a disabled deployment deploys nothing
                 log("The deployment is disabled: nothing is deployed")
                 self._edit_update(dep_id, ts, lambda u: u.update(status="SUCCESS", endTimestamp=now_ms()),
@@ -227,12 +236,12 @@ class Deployments:
     def update(self, dep_id: str, ts: str | None = None) -> dict:
         updates = self.updates(dep_id)
         if not updates:
-            raise NotFound(f"Deployment {dep_id} has never been updated")
+            raise NeverUpdated(dep_id)
         if ts is None:
             return updates[-1]
         found = next((u for u in updates if str(u["startTimestamp"]) == ts), None)
         if found is None:
-            raise NotFound(f"Update not found: {ts}", f"Deployment {dep_id} has no update started at {ts}")
+            raise UpdateNotFound(dep_id, ts)
         return found
 
     # --- health ---------------------------------------------------------------------------------------------
@@ -281,35 +290,37 @@ class Deployments:
 
 
 class DeployerBackend:
-    """``instance.deployer``: infras, published projects, deployments and update fault injection."""
+    """``instance.deployer``: infras, published projects, deployments and update fault injection.
 
-    def __init__(self, instance: Instance):
-        self.instance = instance
-        self.infras = Infras(instance)
-        self.projects = PublishedProjects(instance)
+    Collaborators: the node's ``config`` (name, role, configured infras), ``peer_lookup`` (the automation nodes of
+    the same process) and ``futures``."""
+
+    def __init__(self, config: InstanceConfig, root: Path, peer_lookup: PeerLookup | None, futures: FuturesBackend):
+        """``root``: the node's data directory."""
+        self.config = config
+        self.infras = Infras(root, config.infras, peer_lookup)
+        self.projects = PublishedProjects(root)
         self.faults = DeploymentFaults()
-        self.deployments = Deployments(instance, self.infras, self.projects, self.faults)
+        self.deployments = Deployments(root, self.infras, self.projects, self.faults, futures)
 
     def require_design(self) -> None:
-        if self.instance.role != "design":
-            raise BadRequest(f"The Project Deployer runs on the design node; {self.instance.name} is an "
-                             f"automation node")
+        if self.config.role != "design":
+            raise NotADeployerNode(self.config.name)
 
     def delete_infra(self, infra_id: str) -> None:
         used = self.deployments.where(infraId=infra_id)
         if used:
-            raise Conflict(f"Cannot delete infra {infra_id}: deployment {used[0]['settings']['id']} uses it")
+            raise InfraInUse(infra_id, used[0]["settings"]["id"])
         self.infras.delete(infra_id)
 
     def delete_project(self, key: str) -> None:
         used = self.deployments.where(publishedProjectKey=key)
         if used:
-            raise Conflict(f"Cannot delete published project {key}: deployment {used[0]['settings']['id']} uses it")
+            raise PublishedProjectInUse(key, used[0]["settings"]["id"])
         self.projects.delete(key)
 
     def delete_bundle(self, key: str, bundle_id: str) -> None:
         used = self.deployments.where(publishedProjectKey=key, bundleId=bundle_id)
         if used:
-            raise Conflict(f"Cannot delete bundle {bundle_id} of {key}: deployment {used[0]['settings']['id']} "
-                           f"is set to deploy it")
+            raise PackageInUse(key, bundle_id, used[0]["settings"]["id"])
         self.projects.delete_bundle(key, bundle_id)

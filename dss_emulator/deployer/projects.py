@@ -3,32 +3,36 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..bundles.archive import BundleArchive
+from ..bundles.common import archive_file, archive_folder
 from ..core.clock import now_ms
-from ..core.exceptions import AlreadyExists, InvalidArgument, NotFound
+from ..core.exceptions import InvalidValue
 from ..core.storage import read_json, write_bytes, write_json
 from ..projects.models import PROJECT_KEY_RE
-
-if TYPE_CHECKING:
-    from ..instance import Instance
+from .exceptions import (
+    IdFixed,
+    InvalidPublishedKey,
+    PackageAlreadyExists,
+    PackageNotFound,
+    PublishedProjectAlreadyExists,
+    PublishedProjectNotFound,
+)
 
 
 def check_published_key(key: object, field: str = "publishedProjectKey") -> str:
     if not isinstance(key, str) or not PROJECT_KEY_RE.match(key):
-        raise InvalidArgument(f"Invalid published project key: {key!r}",
-                              f"{field} must start with an uppercase letter and contain only A-Z, 0-9 and _, "
-                              f"got {key!r}")
+        raise InvalidPublishedKey(key, field)
     return key
 
 
 class PublishedProjects:
-    """State in ``<instance>/deployer/projects/<KEY>.json``; archives in ``<instance>/bundles/published/<KEY>``."""
+    """State in ``<node>/deployer/projects/<KEY>.json``; archives in ``<node>/bundles/published/<KEY>``."""
 
-    def __init__(self, instance: Instance):
-        self._dir = instance.root / "deployer" / "projects"
-        self._archives = instance.root / "bundles" / "published"
+    def __init__(self, root: Path):
+        """``root``: the node's data directory."""
+        self._dir = root / "deployer" / "projects"
+        self._archives = archive_folder(root, "published")
         self._lock = threading.RLock()
         self._dir.mkdir(parents=True, exist_ok=True)
         self._projects: dict[str, dict] = {p.stem: read_json(p) for p in sorted(self._dir.glob("*.json"))}
@@ -43,8 +47,7 @@ class PublishedProjects:
     def get(self, key: str) -> dict:
         project = self._projects.get(key)
         if project is None:
-            raise NotFound(f"Published project not found: {key}",
-                           f"The Project Deployer has no published project {key}")
+            raise PublishedProjectNotFound(key)
         return project
 
     def exists(self, key: str) -> bool:
@@ -54,8 +57,7 @@ class PublishedProjects:
         key = check_published_key(key)
         with self._lock:
             if key in self._projects:
-                raise AlreadyExists(f"Published project {key} already exists",
-                                    f"The Project Deployer already has a published project {key}")
+                raise PublishedProjectAlreadyExists(key)
             project = {"id": key, "name": key, "owner": owner, "permissions": [], "basicImageInfo": {},
                        "createdOn": now_ms(), "packages": []}
             self._projects[key] = project
@@ -66,12 +68,11 @@ class PublishedProjects:
         for package in self.get(key)["packages"]:
             if package["id"] == bundle_id:
                 return package
-        raise NotFound(f"Bundle not found: {bundle_id} in published project {key}",
-                       f"Published project {key} has no bundle {bundle_id}")
+        raise PackageNotFound(key, bundle_id)
 
     def archive_path(self, key: str, bundle_id: str) -> Path:
         self.package(key, bundle_id)
-        return self._archives / key / f"{bundle_id}.zip"
+        return archive_file(self._archives, key, bundle_id)
 
     def add_bundle(self, key: str | None, source: Path | bytes, login: str, design_info: dict) -> dict:
         """Publish a bundle archive to ``key`` (default: the bundle's project key), creating the project if missing."""
@@ -81,15 +82,13 @@ class PublishedProjects:
         with self._lock:
             project = self._projects.get(key) or self.create(key, login)
             if any(p["id"] == archive.bundle_id for p in project["packages"]):
-                raise AlreadyExists(f"Bundle {archive.bundle_id} already exists in published project {key}",
-                                    f"Bundle {archive.bundle_id} was already published to project {key} of the "
-                                    f"Project Deployer")
+                raise PackageAlreadyExists(key, archive.bundle_id)
             manifest = archive.manifest
             package = {"id": archive.bundle_id, "publishedOn": now_ms(), "publishedBy": login,
                        "designNodeInfo": {"projectKey": archive.project_key, "nodeId": manifest.get("designNodeId"),
                                           "url": design_info.get("url")},
                        "exportUserInfo": manifest.get("exportUserInfo")}
-            write_bytes(self._archives / key / f"{archive.bundle_id}.zip", content)
+            write_bytes(archive_file(self._archives, key, archive.bundle_id), content)
             project["packages"].append(package)
             self._save(project)
             return package
@@ -118,9 +117,9 @@ class PublishedProjects:
         with self._lock:
             project = self.get(key)
             if body.get("id", key) != key:
-                raise InvalidArgument(f"Cannot change the id of published project {key} to {body.get('id')!r}")
+                raise IdFixed("published project", key, body.get("id"))
             if "permissions" in body and not isinstance(body["permissions"], list):
-                raise InvalidArgument(f"Invalid permissions: {body['permissions']!r} (permissions must be a list)")
+                raise InvalidValue("permissions", body["permissions"], "permissions must be a list")
             for field in ("name", "owner", "permissions", "basicImageInfo"):
                 if field in body:
                     project[field] = body[field]

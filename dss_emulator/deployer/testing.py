@@ -13,7 +13,7 @@ import requests
 from dataikuapi import DSSClient
 from dataikuapi.utils import DataikuException
 
-from ..core.exceptions import Conflict
+from .exceptions import TestingStatusUnreadable
 
 NO_RUN = {"nbTotalRanScenarios": 0, "nbScenariosPerOutcome": {}}
 
@@ -27,5 +27,4 @@ def testing_status(target: tuple[str, str], project_key: str, bundle_id: str | N
             return dict(NO_RUN)
         return client.get_project(project_key).get_testing_status(bundle_id).get_raw()
     except (DataikuException, requests.RequestException) as error:
-        raise Conflict(f"Cannot read the testing status of project {project_key} on the automation node at {url}: "
-                       f"{type(error).__name__}") from None
+        raise TestingStatusUnreadable(project_key, url, error) from None

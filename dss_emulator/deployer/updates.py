@@ -15,13 +15,8 @@ import requests
 from dataikuapi import DSSClient
 from dataikuapi.utils import DataikuException
 
-from ..core.exceptions import DSSError, InvalidArgument
-
-
-class UpdateFailed(DSSError):
-    """A deployment update that failed; the update future answers it."""
-
-    error_type = "com.dataiku.dip.deployer.DeploymentUpdateException"
+from ..core.exceptions import InvalidValue
+from .exceptions import NodeRefusedUpdate, NodeUnreachable
 
 
 @dataclass
@@ -45,9 +40,9 @@ class DeploymentFaults:
 
     def arm(self, count: object, deployment_id: object = None, message: object = None) -> None:
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-            raise InvalidArgument(f"Invalid count: {count!r} (count must be a positive integer)")
+            raise InvalidValue("count", count, "count must be a positive integer")
         if deployment_id is not None and not isinstance(deployment_id, str):
-            raise InvalidArgument(f"Invalid deploymentId: {deployment_id!r} (deploymentId must be a string)")
+            raise InvalidValue("deploymentId", deployment_id, "deploymentId must be a string")
         text = message if isinstance(message, str) and message else "Injected deployment update failure"
         with self._lock:
             self._faults.append(UpdateFault(count, deployment_id, text))
@@ -64,10 +59,9 @@ class DeploymentFaults:
     def force_health(self, deployment_id: object, health: object) -> None:
         """Force the health of ``deployment_id`` (``None`` clears it)."""
         if not isinstance(deployment_id, str) or not deployment_id:
-            raise InvalidArgument(f"Invalid deploymentId: {deployment_id!r} (deploymentId must be a string)")
+            raise InvalidValue("deploymentId", deployment_id, "deploymentId must be a string")
         if health is not None and health not in FORCED_SEVERITY:
-            raise InvalidArgument(f"Invalid health: {health!r} (expected one of {', '.join(FORCED_SEVERITY)} or "
-                                  f"null)")
+            raise InvalidValue("health", health, f"expected one of {', '.join(FORCED_SEVERITY)} or null")
         with self._lock:
             if health is None:
                 self._health.pop(deployment_id, None)
@@ -148,10 +142,9 @@ def run_update(target: tuple[str, str], settings: dict, archive: Path, bundle_pr
             project.set_variables(variables)
             log(f"Set local variables {', '.join(sorted(local))}")
     except DataikuException as error:
-        raise UpdateFailed(f"Deployment update failed on the automation node: {error}") from None
+        raise NodeRefusedUpdate(error) from None
     except requests.RequestException as error:
-        raise UpdateFailed(f"Deployment update failed: cannot reach the automation node at {url}: "
-                           f"{type(error).__name__}") from None
+        raise NodeUnreachable(url, error) from None
     log(f"Bundle {bundle_id} is active in project {project_key}")
     return {"bundleId": bundle_id, "deployedProjectKey": project_key, "activationReport": report}
 

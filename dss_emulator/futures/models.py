@@ -54,13 +54,14 @@ class FuturesBackend:
     """The futures of one instance, with fault injection: ``hang_next`` futures never finish, ``immediate_next``
     ones answer their result at once, and ``failed_as_dead`` changes how failures are answered."""
 
-    def __init__(self, instance):
+    def __init__(self, record_error: Callable[[str, BaseException], None]):
+        """``record_error(where, exc)`` keeps an emulator bug met by a future's work (the node's error log)."""
         self._lock = threading.Lock()
         self._futures: dict[str, Future] = {}
         self.hang_next = 0
         self.immediate_next = 0
         self.failed_as_dead = False
-        self._record_error = instance.record_error
+        self._record_error = record_error
 
     def start(self, work: Callable[[Future], Any], payload: dict, project_key: str | None = None) -> Future:
         """Run ``work(future)`` in a thread; its return value becomes the result, a DSSError the failure.

@@ -15,9 +15,11 @@ class ProjectAlreadyExists(AlreadyExists):
 
 
 class InvalidProjectKey(InvalidArgument):
-    def __init__(self, key: object):
-        super().__init__(f"Invalid project key: {key!r}",
-                         f"projectKey must start with an uppercase letter and contain only A-Z, 0-9 and _, got {key!r}")
+    """``what``: the kind of key (a published project's key follows the same rule); ``field``: its name."""
+
+    def __init__(self, key: object, field: str = "projectKey", what: str = "project key"):
+        super().__init__(f"Invalid {what}: {key!r}",
+                         f"{field} must start with an uppercase letter and contain only A-Z, 0-9 and _, got {key!r}")
 
 
 class InvalidObjectName(InvalidArgument):

@@ -151,3 +151,27 @@ def test_infra_remapping_survives_saving_and_applies_unless_the_deployment_overr
     _set_deployment_remapping(deployment, [("sql-dev", "sql-other")])  # the deployment's own remapping wins
     deployment.start_update().wait_for_result()
     assert deployment.get_status().get_health() == "HEALTHY"
+
+
+def test_every_connection_problem_of_an_activation_is_named_under_the_code_of_the_first(dss):
+    design, staging = dss.client("design"), dss.client("staging")
+    design.create_connection("sql-dev", "PostgreSQL")
+    design.create_connection("warehouse", "PostgreSQL")
+    staging.create_connection("warehouse", "MySql")
+    project = _sql_project(design)
+    project.create_dataset("stock", "PostgreSQL", params={"connection": "warehouse", "table": "stock"})
+    project.export_bundle("v1")
+    with project.get_exported_bundle_archive_stream("v1") as stream:
+        staging.create_project_from_bundle_archive(io.BytesIO(stream.content))
+    automation = staging.get_project("SQLP")
+
+    preload = automation.preload_bundle("v1")
+    assert [m["code"] for m in preload["messages"]] == ["WARN_BUNDLE_PRELOAD_MISSING_CONNECTION",
+                                                         "WARN_BUNDLE_PRELOAD_BAD_CONNECTION_TYPE"]
+    with pytest.raises(DataikuException) as raised:
+        automation.activate_bundle("v1")
+    assert str(raised.value) == (
+        "com.dataiku.dip.exceptions.CodedException: ERR_BUNDLE_ACTIVATE_MISSING_CONNECTION: Connection sql-dev is "
+        "required by dataset(s) orders of bundle v1 but does not exist on node staging; Connection warehouse used by "
+        "dataset(s) stock is of type MySql on node staging, but bundle v1 needs a PostgreSQL connection")
+    assert active_bundle(staging, "SQLP") is None
