@@ -228,11 +228,14 @@ def shared_variables(settings: Settings) -> dict[str, str]:
     They are the same for every project: organization variables declared once in organization scope,
     repository variables of every project repository in repository scope.
     """
-    return {"DSS_DESIGN_URL": settings.design_url,
-            "DSS_STAGING_AUTOMATION_URL": settings.staging_automation_url,
-            "DSS_STAGING_INFRA_ID": settings.staging_infra_id,
-            "DSS_PROD_AUTOMATION_URL": settings.prod_automation_url,
-            "DSS_PROD_INFRA_ID": settings.prod_infra_id}
+    variables = {"DSS_DESIGN_URL": settings.design_url,
+                 "DSS_STAGING_AUTOMATION_URL": settings.staging_automation_url,
+                 "DSS_STAGING_INFRA_ID": settings.staging_infra_id,
+                 "DSS_PROD_AUTOMATION_URL": settings.prod_automation_url,
+                 "DSS_PROD_INFRA_ID": settings.prod_infra_id}
+    if settings.ca_bundle:  # the CAs the deploy action trusts too (certificates are public: a variable)
+        variables["DSS_CA_BUNDLE"] = settings.ca_bundle
+    return variables
 
 
 def environment_specs(settings: Settings) -> tuple[parts.EnvironmentSpec, ...]:

@@ -9,9 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,6 +21,7 @@ ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")  # infra and bundle ids
 REMOTE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 MAX_TIMEOUT = 24 * 3600
 CERTIFICATE_ENV = "DSS_CLIENT_CERTIFICATE"
+CA_BUNDLE_ENV = "DSS_CA_BUNDLE"
 GIT_TOKEN_ENV = "GITHUB_TOKEN"
 
 
@@ -134,6 +133,21 @@ def client_certificate(environ: Mapping[str, str]) -> str | None:
     return pem + "\n"
 
 
+def ca_bundle(environ: Mapping[str, str]) -> str | None:
+    """The certificate authorities to trust for DSS's TLS certificate (PEM content) from ``DSS_CA_BUNDLE``, if set:
+    what a private CA needs (``requests`` trusts only certifi's CAs, not the runner's system store)."""
+    pem = environ.get(CA_BUNDLE_ENV, "").strip()
+    if not pem:
+        return None
+    if "-----BEGIN CERTIFICATE-----" not in pem or "-----END CERTIFICATE-----" not in pem:
+        raise UsageError(f"Environment variable {CA_BUNDLE_ENV} is not PEM certificates (expected the content of a "
+                         f"PEM file with '-----BEGIN CERTIFICATE-----' blocks, not a path)")
+    if "PRIVATE KEY" in pem:
+        raise UsageError(f"Environment variable {CA_BUNDLE_ENV} holds a private key: give only the CA certificates "
+                         f"(the client certificate and its key go to {CERTIFICATE_ENV}, a secret)")
+    return pem + "\n"
+
+
 def run_url(environ: Mapping[str, str]) -> str | None:
     """The GitHub Actions run (attempt) this process belongs to, from the runner's ``GITHUB_*`` variables."""
     server, repository, run_id = (environ.get(n, "").strip() for n in
@@ -142,21 +156,3 @@ def run_url(environ: Mapping[str, str]) -> str | None:
         return None
     attempt = environ.get("GITHUB_RUN_ATTEMPT", "").strip()
     return f"{server}/{repository}/actions/runs/{run_id}" + (f"/attempts/{attempt}" if attempt else "")
-
-
-@contextmanager
-def certificate_file(settings, environ: Mapping[str, str]) -> Iterator[Path | None]:
-    """``settings.client_certificate_pem`` written to a 0600 temporary file (requests wants a path), removed
-    afterwards."""
-    if not settings.client_certificate_pem:
-        yield None
-        return
-    fd, name = tempfile.mkstemp(prefix="dss-client-cert-", suffix=".pem", dir=environ.get("RUNNER_TEMP") or None)
-    path = Path(name)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(settings.client_certificate_pem)
-        yield path
-    finally:
-        path.unlink(missing_ok=True)

@@ -9,11 +9,10 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import IntEnum
-from pathlib import Path
 from typing import TypeVar
 
 from . import pipeline
-from .arguments import certificate_file, parse_arguments
+from .arguments import parse_arguments
 from .errors import (
     BundleRejected,
     DeployError,
@@ -27,6 +26,7 @@ from .errors import (
 )
 from .report import Reporter, RunSummary
 from .settings import RunSettings, Settings, register_arguments
+from .transport import Tls, tls_files
 
 S = TypeVar("S", bound=RunSettings)
 
@@ -110,7 +110,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
                   f"(infra {settings.infra_id})")
     summary = RunSummary(settings.project_key, settings.mode, settings.stage, settings.commit_sha,
                          settings.infra_id, run_url=settings.run_url)
-    return run_command(lambda certificate: pipeline.run(settings, reporter, summary, certificate, environ),
+    return run_command(lambda tls: pipeline.run(settings, reporter, summary, tls, environ),
                        settings, reporter, summary, environ, _interrupted_state,
                        lambda: f"{summary.outcome}: bundle {summary.bundle_id} on {settings.stage} "
                                f"(deployment {summary.deployment_id}, {summary.health})")
@@ -133,7 +133,7 @@ def load_settings(parser: argparse.ArgumentParser, settings_type: type[S], argv:
     return settings, reporter
 
 
-def run_command(work: Callable[[Path | None], None], settings: RunSettings, reporter: Reporter, summary,
+def run_command(work: Callable[[Tls], None], settings: RunSettings, reporter: Reporter, summary,
                 environ: Mapping[str, str], interrupted_state: Callable[[object], str],
                 ok_line: Callable[[], str]) -> int:
     """Run ``work`` (see :func:`run_reported`) with SIGTERM unwinding, then write the step summary and outputs and
@@ -149,13 +149,13 @@ def run_command(work: Callable[[Path | None], None], settings: RunSettings, repo
     return int(status)
 
 
-def run_reported(work: Callable[[Path | None], None], settings, reporter: Reporter, summary,
+def run_reported(work: Callable[[Tls], None], settings, reporter: Reporter, summary,
                  environ: Mapping[str, str], interrupted_state: Callable[[object], str]) -> ExitStatus:
-    """Run ``work(certificate path)``; every way it can end becomes an exit status, ``summary.outcome`` and
-    ``summary.error`` (project and plugin modes share this)."""
+    """Run ``work(tls)`` (the TLS files exist during the call); every way it can end becomes an exit status,
+    ``summary.outcome`` and ``summary.error`` (project and plugin modes share this)."""
     try:
-        with certificate_file(settings, environ) as certificate:
-            work(certificate)
+        with tls_files(settings, environ) as tls:
+            work(tls)
     except DeployError as exc:
         summary.outcome, summary.error = exc.title.lower(), str(exc)
         reporter.fail(str(exc), exc.title)

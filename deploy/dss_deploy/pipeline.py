@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from dataikuapi import DSSClient
 
@@ -20,7 +19,7 @@ from .errors import BundleRejected, OutOfSync, UsageError, dss_call
 from .gitrepo import LocalRepo
 from .report import Reporter, RunSummary
 from .settings import Settings
-from .transport import RequestBudget, make_client
+from .transport import RequestBudget, Tls, make_client
 
 
 @dataclass
@@ -33,7 +32,7 @@ class Run:
     repo: LocalRepo
     design: DSSClient
     automation: DSSClient
-    certificate: Path | None
+    tls: Tls
     environ: Mapping[str, str]
     budget: RequestBudget
 
@@ -46,15 +45,14 @@ class Run:
         return self.design.get_projectdeployer()
 
 
-def run(settings: Settings, reporter: Reporter, summary: RunSummary, certificate: Path | None,
+def run(settings: Settings, reporter: Reporter, summary: RunSummary, tls: Tls,
         environ: Mapping[str, str]) -> None:
     """Do the whole run; raise a :class:`DeployError` on failure, with ``summary`` filled as far as it got."""
     budget = RequestBudget(settings.timeout)
     ctx = Run(settings, reporter, summary, LocalRepo(settings.repo_dir, settings.git_remote, settings.git_token),
-              make_client(settings.design_url, settings.design_api_key, budget, settings.insecure_tls, certificate),
-              make_client(settings.automation_url, settings.automation_api_key, budget, settings.insecure_tls,
-                          certificate),
-              certificate, environ, budget)
+              make_client(settings.design_url, settings.design_api_key, budget, tls),
+              make_client(settings.automation_url, settings.automation_api_key, budget, tls),
+              tls, environ, budget)
     if settings.insecure_tls:
         reporter.warn("TLS certificate verification is OFF (--insecure-tls): API keys go to unverified peers",
                       "Insecure TLS")

@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
                   f"({settings.automation_url})")
     summary = plugin_pipeline.PluginSummary(settings.plugin_id, settings.mode, settings.stage, settings.commit_sha,
                                             settings.automation_url, run_url=settings.run_url)
-    return run_command(lambda certificate: plugin_pipeline.run(settings, reporter, summary, certificate, environ),
+    return run_command(lambda tls: plugin_pipeline.run(settings, reporter, summary, tls, environ),
                        settings, reporter, summary, environ,
                        lambda _: "; the next run builds and installs the plugin again",
                        lambda: f"{summary.outcome}: plugin {settings.plugin_id} {summary.version} on {settings.stage}")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from dataikuapi import DSSClient
 
@@ -21,7 +20,7 @@ from .errors import BundleRejected, DeployError, DeployFailed, RollbackFailed, T
 from .gitrepo import LocalRepo
 from .plugin_archive import PluginArchive
 from .report import Reporter, TestCounts, code_span
-from .transport import RequestBudget, make_client
+from .transport import RequestBudget, Tls, make_client
 
 
 @dataclass
@@ -69,7 +68,7 @@ class PluginRun:
     summary: PluginSummary
     repo: LocalRepo
     node: DSSClient
-    certificate: Path | None
+    tls: Tls
     environ: Mapping[str, str]
     budget: RequestBudget
 
@@ -78,18 +77,18 @@ class PluginRun:
         return f"{self.settings.stage} node {self.settings.automation_url}"
 
 
-def run(settings, reporter: Reporter, summary: PluginSummary, certificate: Path | None,
+def run(settings, reporter: Reporter, summary: PluginSummary, tls: Tls,
         environ: Mapping[str, str]) -> None:
     """Do the whole plugin run; raise a :class:`DeployError` on failure, with ``summary`` filled as far as it got."""
     budget = RequestBudget(settings.timeout)
     ctx = PluginRun(settings, reporter, summary, LocalRepo(settings.repo_dir, settings.git_remote, settings.git_token),
-                    make_client(settings.automation_url, settings.automation_api_key, budget, settings.insecure_tls,
-                                certificate), certificate, environ, budget)
+                    make_client(settings.automation_url, settings.automation_api_key, budget, tls), tls, environ,
+                    budget)
     if settings.insecure_tls:
         reporter.warn("TLS certificate verification is OFF (--insecure-tls)", "Insecure TLS")
     archive = build_archive(ctx)
     if settings.mode == "release":
-        require_passed_on_staging(ctx, archive, certificate)
+        require_passed_on_staging(ctx, archive)
         record = plugin_node.read_record(ctx.node, archive.plugin_id, ctx.node_name)
         if already_released(ctx, archive, record):
             return
@@ -129,11 +128,11 @@ def build_archive(ctx: PluginRun) -> PluginArchive:
     return archive
 
 
-def require_passed_on_staging(ctx: PluginRun, archive: PluginArchive, certificate: Path | None) -> None:
+def require_passed_on_staging(ctx: PluginRun, archive: PluginArchive) -> None:
     """Release: the staging node must record this content tree as passed."""
     s = ctx.settings
     ctx.reporter.step(f"tested on staging ({s.staging_url})")
-    staging = make_client(s.staging_url, s.staging_api_key, ctx.budget, s.insecure_tls, certificate)
+    staging = make_client(s.staging_url, s.staging_api_key, ctx.budget, ctx.tls)
     record = plugin_node.read_record(staging, archive.plugin_id, f"staging node {s.staging_url}")
     if archive.content_tree not in record.get("passedTrees", []):
         raise BundleRejected(f"Plugin {archive.plugin_id} content tree {archive.content_tree} never passed its tests "
@@ -182,7 +181,7 @@ def test(ctx: PluginRun) -> None:
         ctx.reporter.warn("No tests/ folder nor python-lib tests: only the install was checked", "No plugin tests")
         return
     ctx.reporter.step(f"tests ({s.tests_file}) against {ctx.node_name}")
-    result = tests_runner.run_tests(s, ctx.certificate, ctx.reporter, ctx.environ)
+    result = tests_runner.run_tests(s, ctx.tls, ctx.reporter, ctx.environ)
     ctx.summary.tests, ctx.summary.tests_result = result.counts, result.describe()
     if not result.passed:
         raise TestsFailed(f"The plugin tests {result.describe()} on {ctx.node_name}")

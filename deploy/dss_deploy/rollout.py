@@ -112,7 +112,7 @@ def test(ctx: Run, bundle_id: str) -> None:
     """Run tests.py against the stage; raise :class:`TestsFailed` unless it passed."""
     s, summary = ctx.settings, ctx.summary
     ctx.reporter.step(f"tests: {s.tests_file} on {s.stage} ({s.automation_url}, project {s.project_key})")
-    result = run_tests(s, ctx.certificate, ctx.reporter, ctx.environ)
+    result = run_tests(s, ctx.tls, ctx.reporter, ctx.environ)
     summary.tests, summary.tests_result = result.counts, result.describe()
     counts = f" ({result.counts.describe()})" if result.counts else ""
     if result.passed:

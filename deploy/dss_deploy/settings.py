@@ -21,6 +21,7 @@ from .arguments import (
     SHA_RE,
     STAGES,
     EnvironmentDefault,
+    ca_bundle,
     choice,
     client_certificate,
     http_url,
@@ -62,7 +63,7 @@ def register_arguments(parser: argparse.ArgumentParser, environ: Mapping[str, st
     flag("--output-file", "GITHUB_OUTPUT", "step outputs file to append to")
     parser.add_argument("--insecure-tls", action="store_true",
                         help="do not verify TLS certificates (never in production; trust a private CA with "
-                             "REQUESTS_CA_BUNDLE instead)")
+                             "DSS_CA_BUNDLE instead)")
     parser.add_argument("--allow-untested-export", action="store_true",
                         help="release mode: when no bundle was published for the released content (it was not "
                              "tested on staging), export one from DSS instead of failing")
@@ -86,6 +87,7 @@ class RunSettings:
     output_file: Path | None
     run_url: str | None
     automation_api_key: str = field(repr=False)
+    ca_bundle_pem: str | None = field(default=None, repr=False)
     client_certificate_pem: str | None = field(default=None, repr=False)
     git_token: str | None = field(default=None, repr=False)
 
@@ -123,6 +125,7 @@ class RunSettings:
             output_file=Path(output) if output else None,
             run_url=run_url(environ),
             automation_api_key=secret(environ, SECRET_ENV["automation_api_key"], "automation-api-key"),
+            ca_bundle_pem=ca_bundle(environ),
             client_certificate_pem=client_certificate(environ),
             git_token=optional(environ.get(GIT_TOKEN_ENV)),
         )

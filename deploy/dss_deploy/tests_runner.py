@@ -20,6 +20,7 @@ from pathlib import Path
 from .errors import TestsCannotRun
 from .report import Reporter, TestCounts
 from .settings import Settings
+from .transport import Tls
 
 PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT",
                   "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR",
@@ -45,13 +46,15 @@ class TestRun:
         return "passed" if self.passed else f"failed (pytest exit status {self.returncode})"
 
 
-def pytest_environment(settings: Settings, certificate: Path | None, environ: Mapping[str, str]) -> dict[str, str]:
+def pytest_environment(settings: Settings, tls: Tls, environ: Mapping[str, str]) -> dict[str, str]:
     """The whole environment of the pytest process."""
     env = {name: environ[name] for name in PASSED_THROUGH if environ.get(name)}
     env.update(DATAIKU_INSTANCE_URL=settings.automation_url, DATAIKU_API_KEY=settings.automation_api_key,
                PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1", **settings.tests_identity)
-    if certificate is not None:
-        env["DATAIKU_CLIENT_CERTIFICATE"] = str(certificate)
+    if tls.certificate is not None:
+        env["DATAIKU_CLIENT_CERTIFICATE"] = str(tls.certificate)
+    if tls.ca_bundle is not None:
+        env["REQUESTS_CA_BUNDLE"] = str(tls.ca_bundle)  # DSS_CA_BUNDLE wins over the runner's, as for the script
     if settings.insecure_tls:
         env["DATAIKU_INSECURE_TLS"] = "1"
     return env
@@ -68,7 +71,7 @@ def read_junit(path: Path) -> TestCounts | None:
     return TestCounts(total["tests"], total["failures"], total["errors"], total["skipped"])
 
 
-def run_tests(settings: Settings, certificate: Path | None, reporter: Reporter,
+def run_tests(settings: Settings, tls: Tls, reporter: Reporter,
               environ: Mapping[str, str]) -> TestRun:
     """Run pytest on tests.py in the checkout; every output line is reported as soon as pytest prints it.
 
@@ -86,7 +89,7 @@ def run_tests(settings: Settings, certificate: Path | None, reporter: Reporter,
     reporter.info(f"$ pytest {settings.tests_file} --junitxml={settings.junit_file}")
     try:
         process = subprocess.Popen(command, cwd=settings.repo_dir,
-                                   env=pytest_environment(settings, certificate, environ), stdin=subprocess.DEVNULL,
+                                   env=pytest_environment(settings, tls, environ), stdin=subprocess.DEVNULL,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
                                    errors="replace", bufsize=1, start_new_session=True)
     except OSError as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from dss_deploy.arguments import CA_BUNDLE_ENV, CERTIFICATE_ENV
 from dss_deploy.cli import ExitStatus, build_parser
 
 from .helpers import DEPLOY_DIR, make_world, workflow_context
@@ -53,7 +54,7 @@ def test_inputs_reach_scripts_only_through_the_environment():
             f"inputs.{name}" not in str(step.get("with", "")) for step in ACTION["runs"]["steps"])
     # The script reads exactly the variables the step sets (flags fall back to them).
     fallbacks = {action.env for action in build_parser({})._actions if hasattr(action, "env")}
-    read_by_script = fallbacks | {"DSS_DESIGN_API_KEY", "DSS_AUTOMATION_API_KEY", "DSS_CLIENT_CERTIFICATE",
+    read_by_script = fallbacks | {"DSS_DESIGN_API_KEY", "DSS_AUTOMATION_API_KEY", CERTIFICATE_ENV, CA_BUNDLE_ENV,
                                   "GITHUB_TOKEN", "PYTHONPATH", "INSECURE_TLS", "ALLOW_UNTESTED_EXPORT"}
     assert set(deploy_env) <= read_by_script
 

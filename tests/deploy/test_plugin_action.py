@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import yaml
+from dss_deploy.arguments import CA_BUNDLE_ENV, CERTIFICATE_ENV
 from dss_deploy.plugin_cli import STAGING_KEY_ENV, build_parser
 
 from components.workflow_files import PLUGIN_WORKFLOW, plugin_workflow_files
@@ -39,7 +40,8 @@ def test_inputs_reach_the_script_only_through_the_environment():
     used = {m for value in env.values() for m in re.findall(r"inputs\.([a-z-]+)", str(value))}
     assert used == set(ACTION["inputs"])
     fallbacks = {action.env for action in build_parser({})._actions if hasattr(action, "env")}
-    assert set(env) <= fallbacks | {"DSS_AUTOMATION_API_KEY", STAGING_KEY_ENV, "DSS_CLIENT_CERTIFICATE", "ACTION_PATH"}
+    assert set(env) <= fallbacks | {"DSS_AUTOMATION_API_KEY", STAGING_KEY_ENV, CERTIFICATE_ENV, CA_BUNDLE_ENV,
+                                    "ACTION_PATH"}
 
 
 def test_the_plugin_workflow_passes_declared_inputs_and_every_required_one():

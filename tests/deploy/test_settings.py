@@ -6,13 +6,14 @@ import os
 import stat
 
 import pytest
-from dss_deploy.arguments import certificate_file
 from dss_deploy.cli import ExitStatus, main
 from dss_deploy.settings import Settings, register_arguments
+from dss_deploy.transport import tls_files
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 PEM = ("-----BEGIN CERTIFICATE-----\nMIIBcertificatebody0123456789abcdefABCDEF\n-----END CERTIFICATE-----\n"
        "-----BEGIN PRIVATE KEY-----\nMIIEprivatekeybody0123456789abcdefABCDEF\n-----END PRIVATE KEY-----")
+CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBcaauthoritybody0123456789abcdefABCDEF\n-----END CERTIFICATE-----"
 
 
 @pytest.fixture
@@ -104,14 +105,27 @@ def test_flags_fall_back_to_environment_variables_and_keys_come_only_from_it(rep
     assert not [a for a in parser._actions if "key" in a.dest and "project" not in a.dest]  # no --api-key flag
 
 
-def test_certificate_is_written_to_a_private_temporary_file_and_removed(repo, tmp_path):
-    settings = settings_from(argv(repo), dict(ENV, DSS_CLIENT_CERTIFICATE=PEM + "\n"))
+def test_tls_material_is_written_to_private_temporary_files_and_removed(repo, tmp_path):
+    settings = settings_from(argv(repo), dict(ENV, DSS_CLIENT_CERTIFICATE=PEM + "\n", DSS_CA_BUNDLE=CA_PEM))
     runner_temp = tmp_path / "runner-temp"
     runner_temp.mkdir()
-    with certificate_file(settings, {"RUNNER_TEMP": str(runner_temp)}) as path:
-        assert path.parent == runner_temp
-        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-        assert path.read_text() == PEM + "\n"
-    assert not path.exists()
-    with certificate_file(settings_from(argv(repo), ENV), {}) as none:
-        assert none is None
+    with tls_files(settings, {"RUNNER_TEMP": str(runner_temp)}) as tls:
+        for path, content in ((tls.certificate, PEM + "\n"), (tls.ca_bundle, CA_PEM + "\n")):
+            assert path.parent == runner_temp
+            assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+            assert path.read_text() == content
+        assert tls.insecure is False
+    assert not tls.certificate.exists() and not tls.ca_bundle.exists()
+    with tls_files(settings_from(argv(repo), ENV), {}) as none:
+        assert none.certificate is None and none.ca_bundle is None
+
+
+@pytest.mark.parametrize("value, message", [
+    ("/etc/ssl/ca.pem", "Environment variable DSS_CA_BUNDLE is not PEM certificates (expected the content of a PEM "
+                        "file with '-----BEGIN CERTIFICATE-----' blocks, not a path)"),
+    (PEM, "Environment variable DSS_CA_BUNDLE holds a private key: give only the CA certificates (the client "
+          "certificate and its key go to DSS_CLIENT_CERTIFICATE, a secret)"),
+])
+def test_a_bad_ca_bundle_is_refused_naming_the_variable(repo, capsys, value, message):
+    assert main(argv(repo), dict(ENV, DSS_CA_BUNDLE=value)) == ExitStatus.USAGE
+    assert message in capsys.readouterr().out

@@ -8,6 +8,7 @@ from pathlib import Path
 from dss_deploy.report import Reporter
 from dss_deploy.settings import Settings
 from dss_deploy.tests_runner import pytest_environment, read_junit, run_tests
+from dss_deploy.transport import Tls
 
 
 def make_settings(repo: Path, tests: str, **overrides) -> Settings:
@@ -25,11 +26,14 @@ def test_the_environment_holds_the_stage_credentials_and_nothing_else(tmp_path):
     settings = make_settings(tmp_path, "", insecure_tls=True)
     environ = {"PATH": "/usr/bin", "HOME": "/home/runner", "DSS_DESIGN_API_KEY": "design-key-0001",
                "GITHUB_TOKEN": "ghs_x", "AWS_SECRET_ACCESS_KEY": "x", "REQUESTS_CA_BUNDLE": "/etc/ca.pem"}
-    env = pytest_environment(settings, Path("/tmp/cert.pem"), environ)
+    env = pytest_environment(settings, Tls(True, None, Path("/tmp/cert.pem")), environ)
     assert env == {"PATH": "/usr/bin", "HOME": "/home/runner", "REQUESTS_CA_BUNDLE": "/etc/ca.pem",
                    "DATAIKU_INSTANCE_URL": "https://staging", "DATAIKU_API_KEY": "automation-key-0002",
                    "DATAIKU_PROJECT_KEY": "CHURN", "DATAIKU_CLIENT_CERTIFICATE": "/tmp/cert.pem",
                    "DATAIKU_INSECURE_TLS": "1", "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    # DSS_CA_BUNDLE (written to a file by the script) wins over the runner's REQUESTS_CA_BUNDLE, as for the script
+    with_ca = pytest_environment(settings, Tls(False, Path("/tmp/dss-ca.pem")), environ)
+    assert with_ca["REQUESTS_CA_BUNDLE"] == "/tmp/dss-ca.pem" and "DATAIKU_CLIENT_CERTIFICATE" not in with_ca
 
 
 class HandshakeReporter(Reporter):
@@ -62,7 +66,7 @@ def test_second_sees_that_the_first_line_was_read():
 """
     settings = make_settings(tmp_path, tests)
     reporter = HandshakeReporter(go)
-    result = run_tests(settings, None, reporter, {"PATH": "/usr/bin:/bin"})
+    result = run_tests(settings, Tls(), reporter, {"PATH": "/usr/bin:/bin"})
     assert result.passed, reporter.stream.getvalue()
     assert (result.counts.total, result.counts.passed) == (2, 2)
 
@@ -80,7 +84,7 @@ def test_ok():
 """
     settings = make_settings(tmp_path, tests)
     reporter = Reporter(settings.secrets, io.StringIO())
-    result = run_tests(settings, None, reporter, {"PATH": "/usr/bin:/bin"})
+    result = run_tests(settings, Tls(), reporter, {"PATH": "/usr/bin:/bin"})
     out = reporter.stream.getvalue()
     assert not result.passed and result.returncode == 1 and result.describe() == "failed (pytest exit status 1)"
     assert (result.counts.failures, result.counts.passed) == (1, 1)
@@ -89,7 +93,7 @@ def test_ok():
 
 def test_tests_that_hang_are_stopped(tmp_path):
     settings = make_settings(tmp_path, "import time\n\ndef test_hangs():\n    time.sleep(120)\n", tests_timeout=1)
-    result = run_tests(settings, None, Reporter(stream=io.StringIO()), {"PATH": "/usr/bin:/bin"})
+    result = run_tests(settings, Tls(), Reporter(stream=io.StringIO()), {"PATH": "/usr/bin:/bin"})
     assert result.timed_out and not result.passed and result.describe() == "stopped (timeout)"
 
 

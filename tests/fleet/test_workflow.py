@@ -36,7 +36,7 @@ def test_status_step_reports_to_the_job_summary_with_warnings(dss, tmp_path):
     step = next(s for s in steps if s.get("name") == "Fleet status")
     filled = {"vars.DSS_DESIGN_URL": dss.url("design"), "vars.DSS_STAGING_INFRA_ID": "staging",
               "vars.DSS_PROD_INFRA_ID": "prod", "secrets.DSS_DESIGN_API_KEY": key,
-              "secrets.DSS_CLIENT_CERTIFICATE": ""}
+              "secrets.DSS_CLIENT_CERTIFICATE": "", "vars.DSS_CA_BUNDLE": ""}
     env = {name: re.sub(r"\$\{\{ (\S+) \}\}", lambda m: filled[m.group(1)], value)
            for name, value in step["env"].items()}
     runner_temp = tmp_path / "runner"

@@ -239,7 +239,23 @@ def test_the_workflows_read_exactly_the_variables_the_program_declares(sample):
     for name in ("default", "user"):
         variables = sample[name].of_type(VARIABLE) + sample[name].of_type(ORG_VARIABLE)
         declared = {v.inputs["variableName"] for v in variables}
-        assert declared == read, name
+        assert declared | {"DSS_CA_BUNDLE"} == read, name  # DSS_CA_BUNDLE: declared only with caBundle (below)
+
+
+CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBprivateca0123456789\n-----END CERTIFICATE-----"
+
+
+@pytest.mark.parametrize("owner_type, token", [("organization", ORG_VARIABLE), ("user", VARIABLE)])
+def test_a_ca_bundle_reaches_the_workflows_as_the_dss_ca_bundle_variable(dss_cluster, owner_type, token):
+    dss_cluster.reset()
+    dss_cluster.control("design", "POST", "seed", {"sample": True})
+    result = Runner()(parse_settings({**valid_config(dss_cluster), "ownerType": owner_type, "caBundle": CA_PEM}))
+    bundles = [v for v in result.of_type(token) if v.inputs["variableName"] == "DSS_CA_BUNDLE"]
+    repositories = result.of_type(GH + "repository:Repository")
+    assert len(bundles) == (1 if owner_type == "organization" else len(repositories)) and len(repositories) > 1
+    assert {v.inputs["value"] for v in bundles} == {CA_PEM}
+    workflow = next(f for f in result.of_type(FILE) if f.inputs["file"] == ".github/workflows/dss.yml")
+    assert workflow.inputs["content"].count("ca-bundle: ${{ vars.DSS_CA_BUNDLE }}") == 3  # PR, release, manual
 
 
 def test_files_are_written_one_after_the_other_and_tests_py_is_never_overwritten(sample):

@@ -24,10 +24,11 @@ from tests.templates.conftest import PLUGIN, PROJECT, PROJECT_MAIN
 OWN_WORKFLOWS = sorted((Path(__file__).resolve().parents[2] / ".github" / "workflows").glob("*.yml"))
 CONTEXTS = [PROJECT, PROJECT_MAIN]
 SECRETS = {"DSS_DESIGN_API_KEY", "DSS_AUTOMATION_API_KEY", "DSS_CLIENT_CERTIFICATE"}
-STAGE_VARIABLES = {"staging": {"DSS_DESIGN_URL", "DSS_STAGING_AUTOMATION_URL", "DSS_STAGING_INFRA_ID"},
-                   "production": {"DSS_DESIGN_URL", "DSS_PROD_AUTOMATION_URL", "DSS_PROD_INFRA_ID"}}
+SHARED_VARIABLES = {"DSS_DESIGN_URL", "DSS_CA_BUNDLE"}  # the CAs are the same for every node
+STAGE_VARIABLES = {"staging": SHARED_VARIABLES | {"DSS_STAGING_AUTOMATION_URL", "DSS_STAGING_INFRA_ID"},
+                   "production": SHARED_VARIABLES | {"DSS_PROD_AUTOMATION_URL", "DSS_PROD_INFRA_ID"}}
 ACTION_INPUTS = {"mode", "stage", "project-key", "commit-sha", "design-url", "design-api-key", "automation-url",
-                 "automation-api-key", "infra-id", "bundle-id", "client-certificate"}
+                 "automation-api-key", "infra-id", "bundle-id", "client-certificate", "ca-bundle"}
 PR_ONLY = "github.event_name == 'pull_request'"
 PUSH_ONLY = "github.event_name == 'push'"
 MANUAL_ONLY = "github.event_name == 'workflow_dispatch'"

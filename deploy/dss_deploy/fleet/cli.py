@@ -20,7 +20,7 @@ from pathlib import Path
 from ..arguments import (
     ID_RE,
     EnvironmentDefault,
-    certificate_file,
+    ca_bundle,
     client_certificate,
     http_url,
     matching,
@@ -32,7 +32,7 @@ from ..arguments import (
 )
 from ..errors import DeployError, UsageError
 from ..report import Reporter
-from ..transport import RequestBudget, make_client
+from ..transport import RequestBudget, make_client, tls_files
 from . import render_html, render_json, render_markdown, render_table
 from .collect import collect
 from .view import rows
@@ -54,6 +54,7 @@ class StatusSettings:
     request_timeout: int
     insecure_tls: bool
     design_api_key: str = field(repr=False)
+    ca_bundle_pem: str | None = field(default=None, repr=False)
     client_certificate_pem: str | None = field(default=None, repr=False)
 
     @property
@@ -111,6 +112,7 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Statu
         request_timeout=whole_number("--request-timeout", args.request_timeout, MAX_REQUEST_SECONDS),
         insecure_tls=bool(args.insecure_tls),
         design_api_key=secret(environ, "DSS_DESIGN_API_KEY", "design-api-key"),
+        ca_bundle_pem=ca_bundle(environ),
         client_certificate_pem=client_certificate(environ),
     )
 
@@ -149,9 +151,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         settings = settings_from(args, environ)
         reporter.add_secrets(settings.secrets)
         repositories = read_stack_outputs(settings.stack_outputs) if settings.stack_outputs else None
-        with certificate_file(settings, environ) as certificate:
-            client = make_client(settings.design_url, settings.design_api_key,
-                                 RequestBudget(settings.request_timeout), settings.insecure_tls, certificate)
+        with tls_files(settings, environ) as tls:
+            client = make_client(settings.design_url, settings.design_api_key, RequestBudget(settings.request_timeout),
+                                 tls)
             fleet = collect(client, settings.infras, repositories, workers=settings.workers)
     except UsageError as exc:
         reporter.fail(str(exc), exc.title)
