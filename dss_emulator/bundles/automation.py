@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 from ..config import InstanceConfig
@@ -12,7 +11,6 @@ from ..core.storage import write_bytes
 from ..plugins.models import PluginsBackend
 from ..projects.models import Project, ProjectsBackend
 from .archive import BundleArchive, required_connections
-from .common import archive_file, archive_folder
 from .connections import Connections
 from .exceptions import (
     ActiveBundleNotDeletable,
@@ -28,8 +26,8 @@ from .exceptions import (
     MissingPlugin,
     NotAnAutomationNode,
 )
+from .records import BundleRecords
 
-IMPORTED_STATE = "bundles-imported"
 ACTIVE_STATE = "active-bundle"
 PERMISSION_POLICIES = ("NONE", "READ_ONLY", "ALL")
 PLUGIN_TYPE_PREFIXES = ("CustomCode_", "CustomPython_", "Custom_")
@@ -53,45 +51,28 @@ def _scenario_json(data: dict) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True) + "\n").encode()
 
 
-class ImportedBundles:
+class ImportedBundles(BundleRecords):
     """Imported bundles per project (records in project state, archives under ``<node>/bundles/imported``).
 
     Collaborators: the node's ``config`` (name and role), its ``projects`` (a bundle can create one), the
     ``connections`` and the ``plugins`` activation checks."""
 
+    kind, role, state_key = "imported", "automation", "bundles-imported"
+    wrong_node, not_found = NotAnAutomationNode, ImportedBundleNotFound
+
     def __init__(self, config: InstanceConfig, root: Path, projects: ProjectsBackend, connections: Connections,
                  plugins: PluginsBackend):
-        self.config = config
+        super().__init__(config, root)
         self.projects = projects
         self.connections = connections
         self.plugins = plugins
-        self.archives = archive_folder(root, "imported")
-        self._lock = threading.RLock()
-
-    def _require_automation(self) -> None:
-        if self.config.role != "automation":
-            raise NotAnAutomationNode(self.config.name)
-
-    def list(self, project: Project) -> list[dict]:
-        """Imported bundles of ``project``, oldest first."""
-        self._require_automation()
-        return project.read_state(IMPORTED_STATE, [])
-
-    def get(self, project: Project, bundle_id: str) -> dict:
-        for record in self.list(project):
-            if record["bundleId"] == bundle_id:
-                return record
-        raise ImportedBundleNotFound(project.key, bundle_id)
-
-    def _archive(self, project: Project, bundle_id: str) -> Path:
-        return archive_file(self.archives, project.key, bundle_id)
 
     def active(self, project: Project) -> dict | None:
         return project.read_state(ACTIVE_STATE)
 
     def import_bundle(self, project: Project, content: bytes, login: str, source: str) -> dict:
         """Store a bundle archive in ``project``; it stays inactive until activated."""
-        self._require_automation()
+        self._require_role()
         archive = BundleArchive(content, source)
         with self._lock:
             records = self.list(project)
@@ -101,12 +82,12 @@ class ImportedBundles:
             record = {"bundleId": archive.bundle_id, "projectKey": project.key,
                       "importState": {"importedOn": now_ms(), "importedBy": login},
                       "exportManifest": archive.manifest}
-            project.write_state(IMPORTED_STATE, records + [record])
+            self._save(project, records + [record])
             return record
 
     def create_project(self, content: bytes, login: str, source: str, permissions_policy: str | None) -> Project:
         """Create the bundle's project (key from its manifest) and import the bundle into it, not activated."""
-        self._require_automation()
+        self._require_role()
         if permissions_policy is not None and permissions_policy not in PERMISSION_POLICIES:
             raise InvalidPermissionsPolicy(permissions_policy, PERMISSION_POLICIES)
         archive = BundleArchive(content, source)
@@ -226,5 +207,5 @@ class ImportedBundles:
             active = self.active(project)
             if active and active["bundleId"] == bundle_id:
                 raise ActiveBundleNotDeletable(project.key, bundle_id)
-            project.write_state(IMPORTED_STATE, [r for r in self.list(project) if r["bundleId"] != bundle_id])
+            self._save(project, [r for r in self.list(project) if r["bundleId"] != bundle_id])
             self._archive(project, bundle_id).unlink(missing_ok=True)

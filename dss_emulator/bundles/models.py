@@ -1,7 +1,6 @@
 """Bundles on a design node: immutable snapshots of a project's committed content, exported, listed, published."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,11 +13,10 @@ from ..plugins.models import PluginsBackend
 from ..projects.models import Project, ProjectsBackend
 from .archive import build_archive
 from .automation import ImportedBundles
-from .common import archive_file, archive_folder, check_bundle_id
+from .common import check_bundle_id
 from .connections import Connections
 from .exceptions import BundleAlreadyExists, ExportedBundleNotFound, NotADesignNode, NothingToExport
-
-EXPORTED_STATE = "bundles-exported"  # the records live in the project's state: they go when the project goes
+from .records import BundleRecords
 
 
 def bundle_tag(project_key: str, bundle_id: str) -> str:
@@ -39,46 +37,32 @@ def tag_export(tree: Path, project_key: str, bundle_id: str, commit: str, login:
         author=login)
 
 
-class ExportedBundles:
+class ExportedBundles(BundleRecords):
     """Exported bundles of the design node's projects; archives under ``<node>/bundles/exported``.
 
     Collaborators: the node's ``config`` (name and role), its ``connections`` (the manifest records their types),
     the Project Deployer's ``published`` projects (publishing adds a bundle there) and ``node_url``, the URL the
     node is served at (known once its socket is bound)."""
 
+    kind, role, state_key = "exported", "design", "bundles-exported"
+    wrong_node, not_found = NotADesignNode, ExportedBundleNotFound
+
     def __init__(self, config: InstanceConfig, root: Path, connections: Connections, published: PublishedProjects,
                  node_url: Callable[[], str | None]):
-        self.config = config
+        super().__init__(config, root)
         self.connections = connections
         self.published = published
         self.node_url = node_url
-        self.archives = archive_folder(root, "exported")
-        self._lock = threading.RLock()
         self.tag_bundles = True  # DSS's option to tag the commit of each exported bundle (control API: off)
-
-    def _require_design(self) -> None:
-        if self.config.role != "design":
-            raise NotADesignNode(self.config.name)
-
-    def list(self, project: Project) -> list[dict]:
-        """The project's exported bundles, oldest first."""
-        self._require_design()
-        return project.read_state(EXPORTED_STATE, [])
-
-    def get(self, project: Project, bundle_id: str) -> dict:
-        for record in self.list(project):
-            if record["bundleId"] == bundle_id:
-                return record
-        raise ExportedBundleNotFound(project.key, bundle_id)
 
     def archive_path(self, project: Project, bundle_id: str) -> Path:
         self.get(project, bundle_id)
-        return archive_file(self.archives, project.key, bundle_id)
+        return self._archive(project, bundle_id)
 
     def export(self, project: Project, bundle_id: str, login: str, release_notes: str | None,
                evaluate_standards: bool) -> dict:
         """Snapshot HEAD (uncommitted changes are left out) plus the data of the datasets the settings name."""
-        self._require_design()
+        self._require_role()
         check_bundle_id(bundle_id)
         with project.lock, self._lock:
             records = self.list(project)
@@ -98,18 +82,18 @@ class ExportedBundles:
                 "usedCodeEnvRefs": [],
                 "exportedWithPlugins": [],
             }
-            manifest = build_archive(project.tree, commit, archive_file(self.archives, project.key, bundle_id),
+            manifest = build_archive(project.tree, commit, self._archive(project, bundle_id),
                                      manifest, project.dataset_data_file, self.connections.type_of)
             if self.tag_bundles:
                 tag_export(project.tree, project.key, bundle_id, commit, login)
             record = {"bundleId": bundle_id, "state": "BUILT", "typeBadges": [], "exportManifest": manifest}
-            project.write_state(EXPORTED_STATE, records + [record])
+            self._save(project, records + [record])
             return record
 
     def delete(self, project: Project, bundle_id: str) -> None:
         with self._lock:
             path = self.archive_path(project, bundle_id)
-            project.write_state(EXPORTED_STATE, [r for r in self.list(project) if r["bundleId"] != bundle_id])
+            self._save(project, [r for r in self.list(project) if r["bundleId"] != bundle_id])
             path.unlink(missing_ok=True)
 
     def publish(self, project: Project, bundle_id: str, login: str, published_key: str | None) -> dict:
@@ -122,7 +106,7 @@ class ExportedBundles:
                      "publishedProjectKey": published_key}
             records = [dict(r, publishedBundleState=state) if r["bundleId"] == bundle_id else r
                        for r in self.list(project)]
-            project.write_state(EXPORTED_STATE, records)
+            self._save(project, records)
             return state
 
 

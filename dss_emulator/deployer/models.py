@@ -37,7 +37,7 @@ from .exceptions import (
 )
 from .infras import Infras, PeerLookup, check_container_settings
 from .projects import PublishedProjects, check_published_key
-from .updates import FORCED_SEVERITY, DeploymentFaults, effective_remapping, empty_monitoring, probe, run_update
+from .updates import HEALTH_SEVERITY, DeploymentFaults, effective_remapping, empty_monitoring, probe, run_update
 
 DEPLOYMENT_ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$")
 FIXED_FIELDS = ("id", "infraId", "publishedProjectKey")
@@ -252,7 +252,7 @@ class Deployments:
         settings = dep["settings"]
         forced = self.faults.forced_health(dep_id)
         if forced:
-            severity = FORCED_SEVERITY[forced]
+            severity = HEALTH_SEVERITY[forced]
             return forced, [message(severity, f"{severity}_DEPLOYMENT_FORCED_HEALTH", forced.title(),
                                     f"Health of deployment {dep_id} forced to {forced} by the emulator's control API")
                             ], empty_monitoring()
@@ -284,7 +284,7 @@ class Deployments:
                                                                      settings["bundleId"]))
         health, text, monitoring = probe(target, settings["deployedProjectKey"], settings["bundleId"],
                                          archive.scenario_ids())
-        severity = {"HEALTHY": "SUCCESS", "OUT_OF_SYNC": "WARNING", "WARNING": "WARNING"}.get(health, "ERROR")
+        severity = HEALTH_SEVERITY[health]
         return health, notes + [message(severity, f"{severity}_DEPLOYMENT_{health}", health.title(), text)], \
             monitoring
 

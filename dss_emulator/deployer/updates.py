@@ -26,7 +26,10 @@ class UpdateFault:
     message: str
 
 
-FORCED_SEVERITY = {"WARNING": "WARNING", "UNKNOWN": "INFO", "ERROR": "ERROR", "UNHEALTHY": "ERROR"}
+# the severity of the health message a deployment status answers, per health
+HEALTH_SEVERITY = {"HEALTHY": "SUCCESS", "OUT_OF_SYNC": "WARNING", "WARNING": "WARNING", "UNKNOWN": "INFO",
+                   "ERROR": "ERROR", "UNHEALTHY": "ERROR"}
+FORCED_HEALTH = ("WARNING", "UNKNOWN", "ERROR", "UNHEALTHY")  # what the control API may force
 
 
 class DeploymentFaults:
@@ -60,8 +63,8 @@ class DeploymentFaults:
         """Force the health of ``deployment_id`` (``None`` clears it)."""
         if not isinstance(deployment_id, str) or not deployment_id:
             raise InvalidValue("deploymentId", deployment_id, "deploymentId must be a string")
-        if health is not None and health not in FORCED_SEVERITY:
-            raise InvalidValue("health", health, f"expected one of {', '.join(FORCED_SEVERITY)} or null")
+        if health is not None and health not in FORCED_HEALTH:
+            raise InvalidValue("health", health, f"expected one of {', '.join(FORCED_HEALTH)} or null")
         with self._lock:
             if health is None:
                 self._health.pop(deployment_id, None)

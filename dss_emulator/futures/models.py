@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.exceptions import DSSError
-from .exceptions import FutureNotFound
+from .exceptions import FutureAborted, FutureCrashed, FutureNotFound
 
 
 @dataclass
@@ -86,7 +86,7 @@ class FuturesBackend:
                 future.error = error
             except Exception as exc:  # an emulator bug: fail the future and keep the error for the test
                 self._record_error(f"future {future.job_id}", exc)
-                future.error = DSSError(f"Internal emulator error in future: {exc}")
+                future.error = FutureCrashed(exc)
             future.done = True
             future.finished.set()
 
@@ -113,7 +113,7 @@ class FuturesBackend:
         future = self.get(job_id)
         future.aborted = True
         if not future.done:
-            future.error = DSSError(f"Future {job_id} was aborted")
+            future.error = FutureAborted(job_id)
             future.done = True
             future.finished.set()
 

@@ -1,6 +1,7 @@
 """Bundles through the real dataikuapi client: export on the design node, import and activate on automation."""
 import io
 import json
+import zipfile
 
 import pytest
 from dataikuapi.utils import DataikuException
@@ -217,4 +218,32 @@ def test_an_archive_that_is_not_a_bundle_is_refused(dss):
     staging = dss.client("staging")
     with pytest.raises(DataikuException, match="Not a bundle archive: uploaded file 'file' is not a zip file"):
         staging.create_project_from_bundle_archive(io.BytesIO(b"not a zip"))
+    assert staging.list_project_keys() == []
+
+
+def _zip(members: dict[str, bytes]) -> io.BytesIO:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
+    buffer.seek(0)
+    return buffer
+
+
+@pytest.mark.parametrize("members, problem", [
+    ({"project_config/params.json": b"{}"}, "Not a bundle archive: uploaded file 'file' has no export-manifest.json"),
+    ({"export-manifest.json": b"{"},
+     "Invalid bundle archive: export-manifest.json of uploaded file 'file' is not JSON: "),
+    ({"export-manifest.json": b'{"bundleId": "-v1", "originalProjectKey": "SHOP"}'},
+     "Invalid bundle archive: export-manifest.json of uploaded file 'file' has an invalid bundleId '-v1'"),
+    ({"export-manifest.json": b'{"bundleId": "v1"}'},
+     "Invalid bundle archive: export-manifest.json of uploaded file 'file' has no originalProjectKey"),
+    ({"export-manifest.json": b'{"bundleId": "v1", "originalProjectKey": "SHOP"}'},
+     "Invalid bundle archive: uploaded file 'file' has no project_config/params.json"),
+])
+def test_a_malformed_bundle_archive_is_refused_naming_the_archive_and_the_problem(dss, members, problem):
+    staging = dss.client("staging")
+    with pytest.raises(DataikuException) as raised:
+        staging.create_project_from_bundle_archive(_zip(members))
+    assert str(raised.value).startswith(f"java.lang.IllegalArgumentException: {problem}")
     assert staging.list_project_keys() == []

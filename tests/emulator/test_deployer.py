@@ -182,6 +182,12 @@ def test_published_projects_upload_download_and_delete(dss):
         deployer.upload_bundle(io.BytesIO(archive))
     with pytest.raises(DataikuException, match="is not a zip file"):
         deployer.upload_bundle(io.BytesIO(b"nope"))
+    # a published project's key follows the project key rule; the error names the field the caller sent
+    rule = "must start with an uppercase letter and contain only A-Z, 0-9 and _, got 'bad-key'"
+    with pytest.raises(DataikuException, match=f"IllegalArgumentException: projectKey {rule}"):
+        deployer.upload_bundle(io.BytesIO(archive), project_key="bad-key")
+    with pytest.raises(DataikuException, match=f"IllegalArgumentException: publishedProjectKey {rule}"):
+        deployer.create_project("bad-key")
 
     deployment = deployer.create_deployment("SHOP-on-staging", "SHOP", "staging", "v1")
     with pytest.raises(DataikuException, match="deployment SHOP-on-staging is set to deploy it"):
