@@ -9,8 +9,8 @@
 6. SALES_FORECAST deployed through the Project Deployer with its design-only connection remapped by the infra;
 7. a project created in DSS while the cluster runs, timed to its first green pull-request check (onboarding latency);
 8. the dev plugin dss-custom-connectors through its workflow's runs (``python -m dss_deploy plugin``): PR → staging,
-   merge → prod (the same content tree), then a broken version whose PR run fails on staging and whose release is
-   refused while prod keeps the tested version.
+   merge → prod (the same content tree), then a broken version whose PR run fails on staging (which gets the
+   last passed version back) and whose release is refused while prod keeps the tested version.
 The emulator's instances listen on free ports (``emulator.yml``'s are for ``python -m dss_emulator serve``).
 Everything lives under ``.demo/`` and is rebuilt on each run; ``.demo/served-routes.json`` lists the DSS routes the
 run called (``[method, route path]``), which the demo's test checks against ``dss_emulator/COVERAGE.md``.
@@ -94,11 +94,12 @@ def run(server: EmulatorServer) -> None:
 def plugin_verdict(rows: list[list[str]]) -> str:
     """What the plugin runs showed, from the table's cells; a RuntimeError when prod did not get what was tested."""
     tested = rows[0][4]
-    if not (rows[1][5] == tested and rows[2][3] == "6" and rows[2][4] != tested and rows[3][3] == "4"
+    if not (rows[1][5] == tested and rows[2][3] == "6" and rows[2][4] == tested and rows[3][3] == "4"
             and rows[3][5] == tested):
         raise RuntimeError("the plugin runs did not keep prod on the tested content; see the table above")
     return (f"Prod serves {tested}, the content its pull request tested on staging. The broken 1.1.0 failed its "
-            "tests on staging (exit 6 = tests failed) and its release was refused (exit 4: never tested on staging): "
+            "tests on staging (exit 6 = tests failed), staging was given back the last version that passed there "
+            "(other pull requests test against it), and its release was refused (exit 4: never passed on staging): "
             "prod kept the tested version.")
 
 

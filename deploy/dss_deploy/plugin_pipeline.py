@@ -89,18 +89,14 @@ def run(settings, reporter: Reporter, summary: PluginSummary, tls: Tls,
     archive = build_archive(ctx)
     if settings.mode == "release":
         require_passed_on_staging(ctx, archive)
-        record = plugin_node.read_record(ctx.node, archive.plugin_id, ctx.node_name)
-        if already_released(ctx, archive, record):
-            return
-    else:
-        record = {}
+    record = plugin_node.read_record(ctx.node, archive.plugin_id, ctx.node_name)  # the last content that passed
+    if settings.mode == "release" and already_released(ctx, archive, record):
+        return
     install_and_verify(ctx, archive)
     try:
         test(ctx)
     except TestsFailed as failure:
-        if settings.mode != "release":
-            raise
-        rollback(ctx, record, failure)
+        restore(ctx, record, failure)
     plugin_node.record_passed(ctx.node, archive, settings.commit_sha, ctx.node_name)
     summary.outcome = f"{summary.action} and tested"
     reporter.ok(f"recorded on {ctx.node_name}: content tree {archive.content_tree} passed")
@@ -188,23 +184,31 @@ def test(ctx: PluginRun) -> None:
     ctx.reporter.ok(f"tests {result.describe()}" + (f": {result.counts.describe()}" if result.counts else ""))
 
 
-def rollback(ctx: PluginRun, record: dict, failure: TestsFailed) -> None:
-    """Reinstall the previous release (its recorded content tree, rebuilt from the checkout's history); re-raise."""
+def restore(ctx: PluginRun, record: dict, failure: TestsFailed) -> None:
+    """Reinstall the last content that passed on this node (its recorded content tree, rebuilt from the checkout's
+    history), then re-raise. On prod that is the previous release (exit 7, 8 if the reinstall fails); on staging,
+    which every project's pull request also runs against, the last version that passed there, so that a failing
+    plugin pull request does not break other pull requests (the run still fails as tests failed, exit 6)."""
+    release = ctx.settings.mode == "release"
+    earlier = "earlier release" if release else "version that passed its tests there"
     previous = record.get("contentTree")
-    ctx.reporter.step(f"rollback of {ctx.settings.plugin_id} on {ctx.node_name}")
+    ctx.reporter.step(f"{'rollback' if release else 'restore'} of {ctx.settings.plugin_id} on {ctx.node_name}")
     if not previous:
-        ctx.summary.rollback = "impossible: no earlier release recorded on this node"
-        raise TestsFailed(f"{failure}; no earlier release of the plugin is recorded on {ctx.node_name}, so the "
+        ctx.summary.rollback = "impossible: no earlier passed version recorded on this node"
+        raise TestsFailed(f"{failure}; no {earlier} is recorded for the plugin on {ctx.node_name}, so the "
                           f"failing version stays installed") from None
     try:
         if not ctx.repo.has_tree(previous):
-            raise DeployError(f"the previous release's content tree {previous} is not in the checkout (fetch "
-                              f"the full history: actions/checkout with fetch-depth: 0)")
+            raise DeployError(f"the content tree {previous} of the {earlier} is not in the checkout (fetch the "
+                              f"full history: actions/checkout with fetch-depth: 0)")
         archive = plugin_archive.build(ctx.repo, previous)
         install_and_verify(ctx, archive)
     except DeployError as exc:
         ctx.summary.rollback = f"failed: {exc}"
-        raise RollbackFailed(f"{failure}; reinstalling the previous release {record.get('version')} failed too: "
-                             f"{exc}") from None
+        message = f"{failure}; reinstalling the {earlier}, {record.get('version')}, failed too: {exc}"
+        raise (RollbackFailed if release else TestsFailed)(message) from None
     ctx.summary.rollback = f"reinstalled {archive.version} (content tree {previous})"
-    raise TestsFailedRolledBack(f"{failure}; the previous release {archive.version} is installed again") from None
+    if release:
+        raise TestsFailedRolledBack(f"{failure}; the previous release {archive.version} is installed again") from None
+    raise TestsFailed(f"{failure}; {ctx.node_name} runs {archive.version} again, the last version that passed "
+                      f"there, so other pull requests meet a working plugin") from None

@@ -49,9 +49,20 @@ def test_a_failing_plugin_test_stops_the_pr_and_the_release(world, dss, capsys):
     assert world.run(capsys, "release", "prod", good) == ExitStatus.OK
     broken = world.commit(plugin_files("1.1.0", BROKEN_LIB), "1.1.0 breaks distance")
     assert world.run(capsys, "test", "staging", broken) == ExitStatus.TESTS_FAILED
-    assert "1 failed" in world.output and world.installed("staging") == "1.1.0"
+    assert "1 failed" in world.output
+    # staging is shared by every project's pull requests: it runs the last version that passed there again
+    assert world.installed("staging") == "1.0.0"
+    assert "runs 1.0.0 again, the last version that passed there" in world.output
+    assert "reinstalled 1.0.0" in world.summary()
     assert world.run(capsys, "release", "prod", broken) == ExitStatus.BUNDLE_REJECTED
     assert world.installed("prod") == "1.0.0"
+
+
+def test_a_first_failing_pull_request_leaves_its_version_on_staging_saying_so(world, capsys):
+    broken = world.commit(plugin_files("1.0.0", BROKEN_LIB), "1.0.0 breaks distance")
+    assert world.run(capsys, "test", "staging", broken) == ExitStatus.TESTS_FAILED
+    assert world.installed("staging") == "1.0.0"
+    assert "no version that passed its tests there is recorded for the plugin on staging node" in world.output
 
 
 def test_prod_test_failure_reinstalls_the_previous_release(world, dss, capsys):
