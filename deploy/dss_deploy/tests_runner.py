@@ -73,16 +73,18 @@ def read_junit(path: Path) -> TestCounts | None:
 
 def run_tests(settings: Settings, tls: Tls, reporter: Reporter,
               environ: Mapping[str, str]) -> TestRun:
-    """Run pytest on tests.py in the checkout; every output line is reported as soon as pytest prints it.
+    """Run pytest on ``settings.tests_file`` (a project's tests.py, a plugin's tests/) in the checkout; every output
+    line is reported as soon as pytest prints it.
 
     pytest runs in its own process group: at ``--tests-timeout`` (or when this run is interrupted) the whole group
     is killed, children that tests.py started included. The JUnit report is redacted like every other output.
     """
+    tests = settings.tests_file
     try:
         settings.junit_file.parent.mkdir(parents=True, exist_ok=True)
         settings.junit_file.unlink(missing_ok=True)  # never read a previous run's results
     except OSError as exc:
-        raise TestsCannotRun(f"tests.py could not run: cannot write the JUnit report {settings.junit_file} "
+        raise TestsCannotRun(f"{tests} could not run: cannot write the JUnit report {settings.junit_file} "
                              f"({exc.strerror or exc})") from None
     command = [sys.executable, "-m", "pytest", str(settings.tests_file), "-v", "-rfEs", "-p", "no:cacheprovider",
                f"--junitxml={settings.junit_file}", "--rootdir", str(settings.repo_dir)]
@@ -93,7 +95,7 @@ def run_tests(settings: Settings, tls: Tls, reporter: Reporter,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
                                    errors="replace", bufsize=1, start_new_session=True)
     except OSError as exc:
-        raise TestsCannotRun(f"tests.py could not run: cannot start pytest ({exc.strerror or exc})") from None
+        raise TestsCannotRun(f"{tests} could not run: cannot start pytest ({exc.strerror or exc})") from None
     stopped = threading.Event()
 
     def stop() -> None:
@@ -112,7 +114,7 @@ def run_tests(settings: Settings, tls: Tls, reporter: Reporter,
         _kill_group(process)  # what tests.py left running, or everything when this run is interrupted
         returncode = process.wait()
     if stopped.is_set():
-        reporter.info(f"tests.py stopped after {settings.tests_timeout} s (--tests-timeout): its process group "
+        reporter.info(f"{tests} stopped after {settings.tests_timeout} s (--tests-timeout): its process group "
                       f"was killed")
     reporter.redact_file(settings.junit_file)
     return TestRun(returncode, read_junit(settings.junit_file), stopped.is_set())
