@@ -36,6 +36,7 @@ class Serve:
         self.proc.stdout.close()
 
     def stop(self) -> str:
+        self.client._session.close()  # no keep-alive connection for the graceful shutdown to wait for
         self.proc.send_signal(signal.SIGTERM)
         out, _ = self.proc.communicate(timeout=30)
         return self.early + out
