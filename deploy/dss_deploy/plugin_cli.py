@@ -20,6 +20,7 @@ from .arguments import (
     optional,
     required,
     secret,
+    writable_file,
 )
 from .cli import ExitStatus, load_settings, run_command
 from .errors import UsageError
@@ -39,6 +40,8 @@ class PluginSettings(RunSettings):
     staging_url: str | None
     tests_file: Path | None
     """What pytest runs (relative to ``repo_dir``): ``tests/``, else ``python-lib`` when it holds tests."""
+    archive_file: Path | None = None
+    """Where the archive installed on the node is written (the GitHub release asset), if anywhere."""
     staging_api_key: str | None = field(default=None, repr=False)
 
     @property
@@ -64,6 +67,8 @@ class PluginSettings(RunSettings):
                                "a DSS plugin id (lowercase letters, digits, '-' and '_')"),
             staging_url=http_url("--staging-url", staging_url) if release else None,
             tests_file=_tests_path(shared["repo_dir"], optional(args.tests_path)),
+            archive_file=writable_file("--archive-file", Path(archive)) if (archive := optional(args.archive_file))
+            else None,
             staging_api_key=secret(environ, STAGING_KEY_ENV, "staging-api-key") if release else None,
         )
 
@@ -105,6 +110,8 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     flag("--repo-dir", "DSS_REPO_DIR", "git checkout of the plugin repository", default=".")
     flag("--tests-path", "DSS_TESTS_PATH", "what pytest runs (default: tests/, else python-lib when it has tests)")
     flag("--junit-file", "DSS_JUNIT_FILE", "where pytest writes its JUnit XML report", default="dss-test-results.xml")
+    flag("--archive-file", "DSS_PLUGIN_ARCHIVE_FILE", "write the archive built from the content tree (the one "
+         "installed) to this file, e.g. to publish it as the release asset")
     flag("--timeout", "DSS_DEPLOY_TIMEOUT", "seconds to wait for an install, update or code env", default="1800")
     flag("--tests-timeout", "DSS_TESTS_TIMEOUT", "seconds before the tests are stopped", default="3600")
     flag("--git-remote", "DSS_GIT_REMOTE", "remote of --repo-dir", default="origin")

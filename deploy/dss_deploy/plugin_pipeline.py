@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from dataikuapi import DSSClient
 
@@ -87,6 +88,8 @@ def run(settings, reporter: Reporter, summary: PluginSummary, tls: Tls,
     if settings.insecure_tls:
         reporter.warn("TLS certificate verification is OFF (--insecure-tls)", "Insecure TLS")
     archive = build_archive(ctx)
+    if settings.archive_file is not None:
+        write_archive(archive, settings.archive_file, reporter)
     if settings.mode == "release":
         require_passed_on_staging(ctx, archive)
     record = plugin_node.read_record(ctx.node, archive.plugin_id, ctx.node_name)  # the last content that passed
@@ -122,6 +125,16 @@ def build_archive(ctx: PluginRun) -> PluginArchive:
     ctx.reporter.ok(f"archive of content tree {tree} (the commit's tree without .github/): plugin "
                     f"{archive.plugin_id} {archive.version}, {len(archive.data)} bytes")
     return archive
+
+
+def write_archive(archive: PluginArchive, path: Path, reporter: Reporter) -> None:
+    """The archive's bytes, the ones installed, to ``path`` (--archive-file)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(archive.data)
+    except OSError as exc:
+        raise DeployError(f"Cannot write --archive-file {str(path)!r}: {exc.strerror or exc}") from None
+    reporter.ok(f"archive written to {path}")
 
 
 def require_passed_on_staging(ctx: PluginRun, archive: PluginArchive) -> None:

@@ -1,6 +1,8 @@
 """The plugin mode through its real path: git archive of the content tree, dataikuapi against the emulated
 staging and prod nodes, the plugin's own pytest run."""
+import io
 import json
+import zipfile
 
 import pytest
 from dataikuapi.utils import DataikuException
@@ -34,6 +36,22 @@ def test_pr_installs_on_staging_then_release_installs_the_same_content_on_prod(w
     assert "installed and tested" in world.summary()
     with pytest.raises(DataikuException, match="has no file"):  # the archive leaves .github/ out
         dss.client("prod").get_plugin(PLUGIN_ID).get_file(".github/workflows/dss-plugin.yml")
+
+
+def test_the_archive_file_holds_exactly_what_prod_installed(world, dss, capsys, tmp_path):
+    head = world.commit(plugin_files("1.0.0"), "geo tools 1.0.0")
+    assert world.run(capsys, "test", "staging", head) == ExitStatus.OK, world.output
+    merge = world.commit({".github/workflows/dss-plugin.yml": "name: x\n"}, "platform workflow")
+    asset = tmp_path / "release" / "dss-plugin-installed.zip"
+    assert world.run(capsys, "release", "prod", merge, "--archive-file", str(asset)) == ExitStatus.OK, world.output
+    served = dss.client("prod").download_plugin_stream(PLUGIN_ID).content
+    assert _files(asset.read_bytes()) == _files(served) and ".github/workflows/dss-plugin.yml" not in _files(served)
+    assert f"archive written to {asset}" in world.output
+
+
+def _files(archive: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(archive)) as zipped:
+        return {name: zipped.read(name) for name in zipped.namelist() if not name.endswith("/")}
 
 
 def test_release_refuses_content_that_never_passed_on_staging(world, capsys):

@@ -111,16 +111,19 @@ def _fake_gh(tmp_path: Path) -> Path:
 
 
 @needs_jq
-def test_plugin_release_creates_a_release_with_the_zip(tmp_path):
+def test_plugin_release_publishes_the_installed_archive(tmp_path):
     repo = _plugin_repo(tmp_path, {"id": "geo-tools", "version": "2.0.0"}, tags=("v1.0.0",))
+    installed = tmp_path / "dss-plugin-installed.zip"  # what the deploy action wrote (--archive-file)
+    with zipfile.ZipFile(installed, "w") as archive:
+        archive.writestr("plugin.json", (repo / "plugin.json").read_text())
     path = f"{_fake_gh(tmp_path)}:{os.environ['PATH']}"
     result = _bash(PLUGIN_RELEASE, repo, PATH=path, PLUGIN_ID="geo-tools", GITHUB_REPOSITORY="acme/geo",
-                   GITHUB_SHA="c" * 40, GH_TOKEN="not-a-token")
+                   GITHUB_SHA="c" * 40, GH_TOKEN="not-a-token", INSTALLED=str(installed))
     assert result.returncode == 0, result.stdout + result.stderr
     zip_path = tmp_path / "dss-plugin-geo-tools-2.0.0.zip"
     assert (tmp_path / "gh-args").read_text().splitlines()[:7] == [
         "release", "create", "v2.0.0", str(zip_path), "--repo", "acme/geo", "--target"]
-    assert "plugin.json" in zipfile.ZipFile(zip_path).namelist()
+    assert zip_path.read_bytes() == installed.read_bytes()  # the very bytes installed on prod, no rebuild
 
 
 @needs_jq

@@ -175,6 +175,9 @@ def test_plugin_workflow_jobs_hold_their_environment_and_report_the_plugin_statu
     # the GitHub release is published only after prod installed and tested the plugin
     assert [s.get("uses", s.get("name")) for s in release["steps"]][1:] == [
         action, "Publish plugin.json's version as a GitHub release"]
+    # and its asset is the archive the deploy action installed on prod, not a rebuild
+    assert release_install["archive-file"] == release["steps"][2]["env"]["INSTALLED"]
+    assert "git archive" not in release["steps"][2]["run"] and '"$INSTALLED"' in release["steps"][2]["run"]
 
 
 def test_no_expression_inside_run_scripts():
