@@ -127,7 +127,7 @@ class Deployments:
                 if field in body and body[field] != dep["settings"][field]:
                     raise DeploymentFieldFixed(dep_id, field, dep["settings"][field], body[field])
             for field, kind in (("localVariables", dict), ("scenariosToActivate", dict), ("tags", list),
-                                ("enabled", bool)):
+                                ("enabled", bool), ("disableAutomaticTriggers", bool)):
                 if field in body and not isinstance(body[field], kind):
                     raise InvalidValue(field, body[field], f"{field} must be a {kind.__name__}")
             settings = dict(dep["settings"], **body)

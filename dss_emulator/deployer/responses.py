@@ -247,7 +247,9 @@ def delete_deployment(ctx: RequestContext, dep_id: str):
 
 @routes.route("POST", "/deployments/{dep_id}/actions/update", access="global-admin",
               evidence=client("dss/projectdeployer.py", "DSSProjectDeployerDeployment.start_update",
-                              "EV-X03", "EV-X04", "EV-F03", "EV-C02", "EV-C03", "EV-C05"))
+                              "EV-X03", "EV-X04", "EV-F03", "EV-C02", "EV-C03", "EV-C05", "EV-S08",
+                              unverified="what disableAutomaticTriggers turns off: each scenario's active flag, "
+                                         "automation-local scenarios included (EV-X04 names the option only)"))
 def start_update(ctx: RequestContext, dep_id: str):
     return ctx.instance.futures.answer(_deployer(ctx).deployments.start_update(dep_id, ctx.login))
 

@@ -2,7 +2,8 @@
 
 Import the bundle (``create_project_from_bundle_archive`` when the project does not exist there yet, else
 ``import_bundle_from_stream`` unless it is already imported), then ``preload_bundle`` and ``activate_bundle``, then
-apply the deployment's local variables. Any error from the node ends the update in error.
+apply the deployment's local variables and ``disableAutomaticTriggers``. Any error from the node ends the update in
+error.
 """
 from __future__ import annotations
 
@@ -144,12 +145,31 @@ def run_update(target: tuple[str, str], settings: dict, archive: Path, bundle_pr
             variables["local"] = dict(variables.get("local") or {}, **local)
             project.set_variables(variables)
             log(f"Set local variables {', '.join(sorted(local))}")
+        if settings.get("disableAutomaticTriggers"):
+            disable_automatic_triggers(project, log)
     except DataikuException as error:
         raise NodeRefusedUpdate(error) from None
     except requests.RequestException as error:
         raise NodeUnreachable(url, error) from None
     log(f"Bundle {bundle_id} is active in project {project_key}")
     return {"bundleId": bundle_id, "deployedProjectKey": project_key, "activationReport": report}
+
+
+def disable_automatic_triggers(project, log: Callable[[str], None]) -> None:
+    """``disableAutomaticTriggers`` at update: "all automatic triggers can be disabled" (EV-X04), so no scenario of
+    the deployed project runs by itself once the update is over, whatever ``scenariosToActivate`` says.
+
+    Unverified (the docs name the option only): which flag DSS turns off and which scenarios it covers. The emulator
+    turns off each scenario's ``active`` ("whether the scenario runs its automatic triggers" in the client), for
+    the bundle's scenarios and automation-local ones alike (the robust reading of "all"), and keeps the triggers'
+    own definitions; as any activation state, it stays off at later updates until ``scenariosToActivate`` or the
+    scenario's settings turn it on (EV-S08)."""
+    for scenario in project.list_scenarios(as_type="objects"):
+        settings = scenario.get_settings()
+        if settings.active:
+            settings.active = False
+            settings.save()
+            log(f"Automatic triggers of scenario {scenario.id} disabled (disableAutomaticTriggers)")
 
 
 MONITORING_LISTS = {"SUCCESS": "successful", "WARNING": "warning", "FAILED": "failed", "ABORTED": "aborted"}

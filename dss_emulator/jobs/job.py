@@ -18,6 +18,20 @@ def log_line(level: str, logger: str, message: str) -> str:
     return f"[{stamp}] [{level}] [{logger}] - {message}"
 
 
+def job_id_base(dataset: str, ms: int) -> str:
+    """A job id of DSS's form, ``build_<dataset>_NP_<local time>.<ms>`` (EV-J01:
+    ``build_cat_train_hdfs_NP_2015-09-28T09-17-37.455``); the emulator has no partitions, hence always ``NP``.
+    Unverified: which output names a job that builds several, and how DSS keeps two ids of one millisecond apart."""
+    return f"build_{dataset}_NP_{time.strftime('%Y-%m-%dT%H-%M-%S', time.localtime(ms / 1000))}.{ms % 1000:03d}"
+
+
+def wire_output(output: dict, project_key: str) -> dict:
+    """A ``def.outputs`` item as DSS answers it (EV-J01: ``{targetDataset, targetDatasetProjectKey, targetPartition,
+    type}``) from one the client sent (``{id, type, projectKey, partition}``); no partition is dropped (null)."""
+    return {"targetDataset": output["id"], "targetDatasetProjectKey": output.get("projectKey") or project_key,
+            "targetPartition": output.get("partition") or None, "type": output.get("type") or "DATASET"}
+
+
 @dataclass
 class Activity:
     """The run of one recipe inside a job (DSS names it ``compute_<output>_NP``)."""
@@ -85,8 +99,11 @@ class Job:
 
     # --- wire shapes -------------------------------------------------------------------------------------
     def full_def(self) -> dict:
-        data = dict(self.definition, id=self.id, name=self.id, projectKey=self.project.key, initiator=self.initiator,
-                    initiationTimestamp=self.created, triggeredFrom="SCENARIO" if self.scenario_id else "API")
+        """The job's ``def``: the definition it was started with, its outputs in DSS's form (EV-J01)."""
+        outputs = [wire_output(o, self.project.key) for o in self.definition["outputs"]]
+        data = dict(self.definition, outputs=outputs, id=self.id, name=self.id, projectKey=self.project.key,
+                    initiator=self.initiator, initiationTimestamp=self.created,
+                    triggeredFrom="SCENARIO" if self.scenario_id else "API")
         if self.scenario_id:
             data.update(scenarioId=self.scenario_id, scenarioRunId=self.scenario_run_id)
         return data
@@ -107,7 +124,8 @@ class Job:
                                 "warning": 0, "total": len(activities)}}
 
     def list_item(self) -> dict:
-        """An item of the job lists (``DSSJobListItem``)."""
+        """An item of the job lists (``DSSJobListItem``, EV-J01): times are 0 until set; ``stableState`` is true
+        once the job can no longer change (inferred: the docs' abort example aborts the jobs where it is false)."""
         return {"projectKey": self.project.key, "jobId": self.id, "def": self.full_def(), "state": self.state,
-                "startTime": self.start or None, "endTime": self.end or None, "initiator": self.initiator,
-                "scenarioId": self.scenario_id, "scenarioRunId": self.scenario_run_id}
+                "stableState": self.terminal, "startTime": self.start, "endTime": self.end, "warningsCount": 0,
+                "initiator": self.initiator, "scenarioId": self.scenario_id, "scenarioRunId": self.scenario_run_id}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from typing import TYPE_CHECKING
 
 from ..core.clock import now_ms
@@ -11,7 +10,7 @@ from ..projects.models import Project, ProjectsBackend
 from . import data, runner
 from .exceptions import InvalidJobDefinition, JobNotFound
 from .flow import BUILD_TYPES, Flow, FlowError, FlowRecipe
-from .job import Activity, Job
+from .job import Activity, Job, job_id_base
 
 if TYPE_CHECKING:
     from ..instance import Instance
@@ -102,7 +101,7 @@ class JobsBackend:
         targets = _check_outputs(project, definition.get("outputs"))
         definition = dict(definition, type=build_type)
         with self._lock:
-            base = f"Build_{targets[0]}_{time.strftime('%Y-%m-%dT%H-%M-%S')}.{now_ms() % 1000:03d}"
+            base = job_id_base(targets[0], now_ms())
             job_id, n = base, 1
             while job_id in self._jobs:
                 n += 1

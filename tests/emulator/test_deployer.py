@@ -253,3 +253,51 @@ def test_a_disabled_deployment_update_deploys_nothing_and_then_it_may_go(dss):
     disable_and_delete(deployment)
     assert active_bundle(dss.client("staging"), "SHOP") is None
     assert client.get_projectdeployer().list_deployments() == []
+
+
+def _scheduled_scenario(project, name: str):
+    """A scenario of ``project`` running its automatic triggers (one every 5 minutes)."""
+    scenario = project.create_scenario(name, "step_based")
+    settings = scenario.get_settings()
+    settings.active = True
+    settings.add_periodic_trigger(every_minutes=5)
+    settings.save()
+    return scenario
+
+
+def _auto_triggers(project) -> dict:
+    """Per scenario id, as the client reads them: (runs its automatic triggers, each trigger's own active flag)."""
+    return {s.id: (s.get_settings().active, [t["active"] for t in s.get_settings().raw_triggers])
+            for s in project.list_scenarios(as_type="objects")}
+
+
+def test_disable_automatic_triggers_turns_every_scenario_off_at_the_update(dss):
+    client = dss.client()
+    design_project = make_project(client)
+    _scheduled_scenario(design_project, "NIGHTLY")
+    export_and_publish(design_project, "v1")
+    deployment = deploy(client, "SHOP", "v1")
+    staging_project = dss.client("staging").get_project("SHOP")
+    assert _auto_triggers(staging_project) == {"NIGHTLY": (True, [True])}
+    _scheduled_scenario(staging_project, "LOCAL_WATCH")  # an automation-local scenario
+
+    settings = deployment.get_settings()
+    settings.get_raw()["disableAutomaticTriggers"] = "yes"
+    with pytest.raises(DataikuException, match="Invalid disableAutomaticTriggers: 'yes'"):
+        settings.save()
+    settings.get_raw().update(disableAutomaticTriggers=True, scenariosToActivate={"NIGHTLY": True})
+    settings.save()
+    assert _auto_triggers(staging_project) == {"LOCAL_WATCH": (True, [True]), "NIGHTLY": (True, [True])}
+    deployment.start_update().wait_for_result()
+    assert _auto_triggers(staging_project) == {"LOCAL_WATCH": (False, [True]), "NIGHTLY": (False, [True])}
+    assert staging_project.get_scenario("NIGHTLY").get_status().get_raw()["active"] is False
+    assert "Automatic triggers of scenario LOCAL_WATCH disabled (disableAutomaticTriggers)" in \
+        "\n".join(deployment.get_update().logs)
+    status = deployment.get_status()
+    assert status.get_health() == "HEALTHY" and status.get_heavy()["monitoring"]["hasActiveScenarios"] is False
+
+    settings = deployment.get_settings()
+    settings.get_raw()["disableAutomaticTriggers"] = False
+    settings.save()
+    deployment.start_update().wait_for_result()
+    assert _auto_triggers(staging_project) == {"LOCAL_WATCH": (False, [True]), "NIGHTLY": (True, [True])}

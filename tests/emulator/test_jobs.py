@@ -1,4 +1,6 @@
 """Jobs through the real dataikuapi client: recipes really run (Python in a subprocess, sync in-process)."""
+import re
+
 import pytest
 from dataikuapi.dss.job import DSSJobWaiter
 from dataikuapi.utils import DataikuException
@@ -188,12 +190,33 @@ def test_flow_graph_links_recipes_and_datasets(churn):
 
 def test_job_list_items_and_log_scoping(churn):
     job = churn.get_recipe("compute_customers_clean").run()
+    assert re.fullmatch(r"build_customers_clean_NP_\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}", job.id)
     item = churn.list_jobs()[0]
     assert item.job_id == job.id and item.project_key == "CHURN"
     assert item.start_time is not None and item.end_time is not None
-    assert item["def"]["type"] == "NON_RECURSIVE_FORCED_BUILD"
+    assert item["stableState"] is True and item["state"] == "DONE" and item["warningsCount"] == 0
+    assert item["def"]["type"] == "NON_RECURSIVE_FORCED_BUILD" and item["def"]["triggeredFrom"] == "API"
+    assert item["def"]["outputs"] == [
+        {"targetDataset": "customers_clean", "targetDatasetProjectKey": "CHURN", "type": "DATASET"}]
     with pytest.raises(DataikuException, match="has no activity 'nope'"):
         job.get_log(activity="nope")
+
+
+def test_unstable_jobs_are_aborted_as_the_developer_guide_does(churn):
+    set_recipe_code(churn, "compute_customers_clean", "import time\nprint('started', flush=True)\ntime.sleep(60)\n")
+    running = churn.get_recipe("compute_customers_clean").run(wait=False)
+    queued = churn.get_dataset("customers_copy").build(job_type="NON_RECURSIVE_FORCED_BUILD", wait=False)
+    wait_until(lambda: "started" in running.get_log(), what="the first job to start")
+    items = {item.job_id: item for item in churn.list_jobs()}
+    assert items[queued.id]["startTime"] == 0 and items[queued.id]["endTime"] == 0
+    assert items[queued.id].start_time is None and items[running.id]["endTime"] == 0
+    assert items[running.id]["startTime"] > 0 and items[running.id].start_time is not None
+    for job in churn.list_jobs():  # the Developer Guide's abort example (EV-J01)
+        if job["stableState"] == False:  # noqa: E712 (the guide's own test)
+            churn.get_job(job["def"]["id"]).abort()
+    assert DSSJobWaiter(running).wait(no_fail=True) == "ABORTED"
+    assert DSSJobWaiter(queued).wait(no_fail=True) == "ABORTED"
+    assert [(j["stableState"], j["state"]) for j in churn.list_jobs()] == [(True, "ABORTED"), (True, "ABORTED")]
 
 
 @pytest.mark.parametrize(("definition", "error"), [
