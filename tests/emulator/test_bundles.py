@@ -220,14 +220,10 @@ def test_a_bundle_with_an_invalid_project_key_is_err_project_invalid_project_key
     members = archive_members(project, "v1")
     manifest = json.loads(members["export-manifest.json"])
     members["export-manifest.json"] = json.dumps(dict(manifest, originalProjectKey="shop-1")).encode()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
     staging = dss.client("staging")
     with pytest.raises(DataikuException, match="ERR_PROJECT_INVALID_PROJECT_KEY: Cannot create project shop-1 from "
                                                "bundle v1 on node staging: 'shop-1' is not a project key"):
-        staging.create_project_from_bundle_archive(io.BytesIO(buffer.getvalue()))
+        staging.create_project_from_bundle_archive(_zip(members))
     assert staging.list_project_keys() == []
 
 
