@@ -25,7 +25,6 @@ from .exceptions import (
     InvalidRemapping,
     InvalidScenariosActive,
     MissingConnection,
-    MissingPlugin,
     NotAnAutomationNode,
 )
 from .records import BundleRecords
@@ -131,12 +130,13 @@ class ImportedBundles(BundleRecords):
         messages = [message("WARNING", problem.code.replace("ERR_BUNDLE_ACTIVATE", "WARN_BUNDLE_PRELOAD"),
                             "Connection problem", problem.text)
                     for problem in self.connection_checks(archive, remapping)]
-        return info_messages(messages)
+        return info_messages(messages + self._plugin_warnings(archive.project_files(), bundle_id))
 
-    def _require_plugins(self, files: dict[str, bytes], bundle_id: str) -> None:
-        """Refuse a bundle whose recipes or datasets have a plugin type no installed plugin provides.
+    def _plugin_warnings(self, files: dict[str, bytes], bundle_id: str) -> list[dict]:
+        """A WARNING for a bundle whose recipes or datasets have a plugin type no installed plugin provides: DSS's
+        pre-activation checks only warn about missing plugins (EV-C04), activation goes on.
 
-        Inferred (no source documents the check's code or message): a plugin component type is
+        Inferred (no source documents the warning's code or message): a plugin component type is
         ``CustomCode_`` / ``CustomPython_`` / ``Custom_`` + ``<plugin id>-<component>``."""
         installed = [p.id for p in self.plugins.list()]
         missing = []
@@ -152,8 +152,11 @@ class ImportedBundles(BundleRecords):
             component = kind[len(prefix):] if prefix else ""
             if prefix and not any(component == p or component.startswith((f"{p}-", f"{p}_")) for p in installed):
                 missing.append(f"type {kind} of {folder[:-1]} {name[:-len('.json')]}")
-        if missing:
-            raise MissingPlugin(bundle_id, self.config.name, missing)
+        if not missing:
+            return []
+        return [message("WARNING", "WARN_BUNDLE_ACTIVATE_MISSING_PLUGIN", "Missing plugin",
+                        f"Bundle {bundle_id} uses plugins that are not installed on node {self.config.name}: "
+                        + "; ".join(missing))]
 
     def activate(self, project: Project, bundle_id: str, login: str, scenarios_active: dict | None,
                  remapping: object = None) -> dict:
@@ -166,7 +169,7 @@ class ImportedBundles(BundleRecords):
         if problems:
             raise ConnectionProblems(problems)
         files = archive.project_files()
-        self._require_plugins(files, bundle_id)
+        warnings = self._plugin_warnings(files, bundle_id)
         with project.lock, self._lock:
             previous = self.active(project)
             previous_files = set()
@@ -189,7 +192,7 @@ class ImportedBundles(BundleRecords):
                             f"Bundle {bundle_id} is now active in project {project.key}")]
         messages += [message("INFO", "INFO_BUNDLE_DATASET_DATA", "Dataset data loaded",
                              f"Data of dataset {name} was loaded from the bundle") for name in sorted(data)]
-        return info_messages(messages)
+        return info_messages(messages + warnings)
 
     @staticmethod
     def _scenario_state(project: Project, rel: str, content: bytes, overrides: dict | None) -> bytes:

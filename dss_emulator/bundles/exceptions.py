@@ -2,8 +2,8 @@
 carries its DSS-shaped message.
 
 Only the ``ERR_BUNDLE_ACTIVATE_*`` codes of activation (EV-C01..C05) and ``ERR_PROJECT_INVALID_PROJECT_KEY`` (EV-P06)
-are documented; every message text here is the emulator's own wording (inferred), and
-``ERR_BUNDLE_ACTIVATE_MISSING_PLUGIN`` is an inferred code.
+are documented; every message text here is the emulator's own wording (inferred). A missing plugin is no error: DSS
+only warns (EV-C04, see automation.py).
 """
 from __future__ import annotations
 
@@ -187,15 +187,6 @@ class ConnectionProblems(BundleActivationError):
 
     def __init__(self, problems: list[BundleActivationError]):
         super().__init__(problems[0].code, "; ".join(p.text for p in problems))
-
-
-class MissingPlugin(BundleActivationError):
-    """``missing``: ``type <type> of <recipe|dataset> <name>`` per object whose plugin is not installed (inferred)."""
-
-    def __init__(self, bundle_id: str, node: str, missing: list[str]):
-        super().__init__("ERR_BUNDLE_ACTIVATE_MISSING_PLUGIN",
-                         f"Bundle {bundle_id} needs plugins that are not installed on node {node}: "
-                         + "; ".join(missing))
 
 
 # --- connections ------------------------------------------------------------------------------------------

@@ -89,7 +89,7 @@ def import_from_stream(ctx: RequestContext, pk: str):
 
 
 @routes.route("POST", "/projects/{pk}/bundles/imported/{bid}/actions/preload", access="admin",
-              evidence=client("dss/project.py", "DSSProject.preload_bundle", "EV-B08", "EV-L06",
+              evidence=client("dss/project.py", "DSSProject.preload_bundle", "EV-B08", "EV-C04", "EV-L06",
                               unverified="the wording of the preload report"))
 def preload(ctx: RequestContext, pk: str, bid: str):
     """Body key ``remapping`` is invented: the emulated Deployer's channel for its connection remapping (real DSS
