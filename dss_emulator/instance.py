@@ -18,6 +18,7 @@ from .futures.models import FuturesBackend
 from .jobs.models import JobsBackend
 from .objects.datasets import DatasetsBackend
 from .objects.models import ObjectsBackend
+from .plugins.contents import PluginContents
 from .plugins.git import PluginGit
 from .plugins.install import PluginInstaller
 from .plugins.models import PluginsBackend
@@ -61,6 +62,7 @@ class Instance:
         self.scenario_runs = ScenarioRunsBackend(self)
         self.datasets = DatasetsBackend(self.projects)
         self.objects = ObjectsBackend(self.projects)
+        self.plugin_contents = PluginContents(self.plugins)
         self.plugin_git = PluginGit(self.plugins, self.remote_policy)
         self.plugin_installer = PluginInstaller(self.plugins)
         self.project_git = ProjectGitBackend(self.remote_policy)

@@ -9,6 +9,7 @@ from ..core.clock import now_ms
 from ..core.messages import info_messages, message
 from ..core.storage import write_bytes
 from ..plugins.models import PluginsBackend
+from ..projects.exceptions import InvalidProjectKey, ProjectAlreadyExists
 from ..projects.models import Project, ProjectsBackend
 from .archive import BundleArchive, required_connections
 from .connections import Connections
@@ -19,6 +20,7 @@ from .exceptions import (
     BundleAlreadyImported,
     ConnectionProblems,
     ImportedBundleNotFound,
+    InvalidBundleProjectKey,
     InvalidPermissionsPolicy,
     InvalidRemapping,
     InvalidScenariosActive,
@@ -90,9 +92,13 @@ class ImportedBundles(BundleRecords):
         if permissions_policy is not None and permissions_policy not in PERMISSION_POLICIES:
             raise InvalidPermissionsPolicy(permissions_policy, PERMISSION_POLICIES)
         archive = BundleArchive(content, source)
-        key = self.projects.check_new_key(archive.project_key)
-        project = self.projects.create(key, archive.params(), author=login,
-                                       message=f"Created project {key} from bundle {archive.bundle_id}")
+        key = archive.project_key
+        try:
+            project = self.projects.create(self.projects.check_new_key(key), archive.params(), author=login,
+                                           message=f"Created project {key} from bundle {archive.bundle_id}")
+        except (InvalidProjectKey, ProjectAlreadyExists) as exc:
+            raise InvalidBundleProjectKey(key, archive.bundle_id, self.config.name,
+                                          isinstance(exc, ProjectAlreadyExists)) from None
         self.import_bundle(project, content, login, source)
         return project
 

@@ -1,12 +1,13 @@
 """Errors of the bundles area (exported, imported and activated bundles, bundle archives, connections): each class
 carries its DSS-shaped message.
 
-Only the ``ERR_BUNDLE_ACTIVATE_*`` codes of activation are documented (EV-C01..C05); every message text here is the
-emulator's own wording (inferred). A missing plugin is no error: DSS only warns (EV-C04, see automation.py).
+Only the ``ERR_BUNDLE_ACTIVATE_*`` codes of activation (EV-C01..C05) and ``ERR_PROJECT_INVALID_PROJECT_KEY`` (EV-P06)
+are documented; every message text here is the emulator's own wording (inferred). A missing plugin is no error: DSS
+only warns (EV-C04, see automation.py).
 """
 from __future__ import annotations
 
-from ..core.exceptions import AlreadyExists, BadRequest, Conflict, DSSError, InvalidArgument, InvalidInput, NotFound
+from ..core.exceptions import AlreadyExists, BadRequest, CodedError, Conflict, InvalidArgument, InvalidInput, NotFound
 
 
 # --- node role --------------------------------------------------------------------------------------------
@@ -96,6 +97,18 @@ class InvalidRemapping(InvalidArgument):
                          f"{entries!r}")
 
 
+class InvalidBundleProjectKey(CodedError):
+    """Creating a project from a bundle whose project key is invalid or already used on the node (EV-P06)."""
+
+    def __init__(self, project_key: object, bundle_id: str, node: str, already_used: bool):
+        problem = (f"a project with key {project_key} already exists" if already_used else
+                   f"{project_key!r} is not a project key (an uppercase letter, then A-Z, 0-9 and _)")
+        super().__init__("ERR_PROJECT_INVALID_PROJECT_KEY",
+                         f"Cannot create project {project_key} from bundle {bundle_id} on node {node}: {problem}",
+                         "import the bundle into the existing project, or delete that project first"
+                         if already_used else None)
+
+
 # --- archives ---------------------------------------------------------------------------------------------
 class MissingArchivePath(InvalidArgument):
     def __init__(self):
@@ -143,19 +156,8 @@ class InvalidManifest(InvalidBundleArchive):
 
 
 # --- activation -------------------------------------------------------------------------------------------
-class BundleActivationError(DSSError):
+class BundleActivationError(CodedError):
     """A fatal activation check, answered with DSS's error code (also first in the message the client shows)."""
-
-    status = 400
-    error_type = "com.dataiku.dip.exceptions.CodedException"
-
-    def __init__(self, code: str, text: str):
-        super().__init__(f"{code}: {text}")
-        self.code = code
-        self.text = text
-
-    def as_dict(self) -> dict:
-        return dict(super().as_dict(), code=self.code)
 
 
 def _connection(target: str, source: str) -> str:

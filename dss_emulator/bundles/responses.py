@@ -115,9 +115,13 @@ def delete_imported(ctx: RequestContext, pk: str, bid: str):
     ctx.instance.bundles.imported.delete(ctx.instance.projects.get(pk), bid)
 
 
+KEY_REFUSED = ("a key invalid or already used is ERR_PROJECT_INVALID_PROJECT_KEY (EV-P06): its HTTP status (400) and "
+               "message are the emulator's")
+
+
 @routes.route("POST", "/projectsFromBundle/fromArchive", access="global-admin",
               evidence=client("dssclient.py", "DSSClient.create_project_from_bundle_local_archive",
-                              "EV-B04", "EV-P06"))
+                              "EV-B04", "EV-P06", unverified=KEY_REFUSED))
 def project_from_local_archive(ctx: RequestContext):
     content, source = _archive_from_path(ctx)
     project = ctx.instance.bundles.imported.create_project(content, ctx.login, source,
@@ -126,7 +130,8 @@ def project_from_local_archive(ctx: RequestContext):
 
 
 @routes.route("POST", "/projectsFromBundle", access="global-admin",
-              evidence=client("dssclient.py", "DSSClient.create_project_from_bundle_archive", "EV-B08", "EV-P06"))
+              evidence=client("dssclient.py", "DSSClient.create_project_from_bundle_archive", "EV-B08", "EV-P06",
+                              unverified=KEY_REFUSED))
 def project_from_uploaded_archive(ctx: RequestContext):
     upload = ctx.file()
     project = ctx.instance.bundles.imported.create_project(upload.content, ctx.login,

@@ -51,9 +51,9 @@ def docs(page: str, *entries: str) -> Evidence:
     return Evidence("docs", page, entries)
 
 
-def sample(path: str, *entries: str) -> Evidence:
-    """A file of Dataiku's sample code."""
-    return Evidence("sample", path, entries)
+def sample(path: str, *entries: str, unverified: str = "") -> Evidence:
+    """A file of Dataiku's sample code (or of Dataiku's own integrations, such as its IDE plugins)."""
+    return Evidence("sample", path, entries, unverified)
 
 
 def inferred(reason: str, *entries: str) -> Evidence:

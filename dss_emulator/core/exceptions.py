@@ -59,6 +59,23 @@ class Conflict(DSSError):
     error_type = "com.dataiku.dip.exceptions.CodedException"
 
 
+class CodedError(DSSError):
+    """A failure DSS documents by an ``ERR_*`` code (EV-T07): the code leads the message and is a field of its own.
+
+    The HTTP status (400) and the message after the code are the emulator's: only the codes are documented."""
+
+    status = 400
+    error_type = "com.dataiku.dip.exceptions.CodedException"
+
+    def __init__(self, code: str, text: str, hint: str | None = None):
+        super().__init__(f"{code}: {text}", f"{code}: {text} ({hint})" if hint else None)
+        self.code = code
+        self.text = text
+
+    def as_dict(self) -> dict:
+        return dict(super().as_dict(), code=self.code)
+
+
 class PayloadTooLarge(DSSError):
     status = 413
     error_type = "com.dataiku.dip.server.controllers.MalformedRequestException"

@@ -30,3 +30,19 @@ class InvalidPluginFilePath(InvalidInput):
 class PluginFileNotFound(NotFound):
     def __init__(self, plugin_id: str, rel: str):
         super().__init__(f"Plugin file not found: {plugin_id}/{rel}", f"plugin {plugin_id} has no file {rel}")
+
+
+class PluginFileExists(AlreadyExists):
+    """The path a folder, a move or a rename needs is taken (by a file, or by anything for a move)."""
+
+    def __init__(self, plugin_id: str, rel: str):
+        super().__init__(f"Plugin file already exists: {plugin_id}/{rel}",
+                         f"plugin {plugin_id} already has a file or folder at {rel}")
+
+
+class PluginJsonRequired(InvalidInput):
+    """``plugin.json`` is the plugin itself: it is edited, never deleted or moved."""
+
+    def __init__(self, plugin_id: str, action: str):
+        super().__init__(f"Invalid plugin file path: plugin.json cannot be {action}",
+                         f"plugin {plugin_id} needs its plugin.json at its root; edit it instead")

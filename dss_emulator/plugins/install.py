@@ -86,7 +86,7 @@ class PluginInstaller:
             staging = plugin.path.with_name(f".{plugin_id}.update")
             shutil.rmtree(staging, ignore_errors=True)
             for rel, data in files.items():
-                target = self.plugins._inside(staging, rel)
+                target = self.plugins.inside(staging, rel)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
             shutil.rmtree(plugin.path)

@@ -7,7 +7,6 @@ components (``python-lib/``, ``python-connectors/`` ...). Settings live outside 
 from __future__ import annotations
 
 import io
-import json
 import re
 import shutil
 import threading
@@ -20,7 +19,7 @@ from ..core.gitcmd import git
 from ..core.storage import read_json, write_json
 from ..projects import recovery
 from ..projects.models import write_file
-from .exceptions import InvalidPluginFilePath, NotADevPlugin, PluginAlreadyExists, PluginFileNotFound, PluginNotFound
+from .exceptions import InvalidPluginFilePath, NotADevPlugin, PluginAlreadyExists, PluginNotFound
 
 PLUGIN_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 
@@ -110,7 +109,7 @@ class PluginsBackend:
             try:
                 building.mkdir(parents=True)
                 for rel, content in files.items():
-                    write_file(self._inside(building, rel), content)
+                    write_file(self.inside(building, rel), content)
                 if dev:
                     git(building, "init", "-q", "--template=", "-b", "master")
                     git(building, "add", "-A", author=author)
@@ -148,9 +147,9 @@ class PluginsBackend:
                 stored["instance"] = body
             write_json(self._settings_path(plugin_id), stored)
 
-    # --- contents --------------------------------------------------------------------------------------------
+    # --- files -----------------------------------------------------------------------------------------------
     @staticmethod
-    def _inside(root: Path, rel: str) -> Path:
+    def inside(root: Path, rel: str) -> Path:
         """``root / rel``, refusing paths that leave the plugin or touch its ``.git``."""
         parts = [p for p in rel.replace("\\", "/").split("/") if p not in ("", ".")]
         if not parts or ".." in parts or parts[0] == ".git" or "\0" in rel or \
@@ -168,46 +167,3 @@ class PluginsBackend:
                 if path.is_file() and rel.parts[0] != ".git":
                     archive.write(path, rel.as_posix())
         return buffer.getvalue()
-
-    def tree(self, plugin_id: str) -> list[dict]:
-        """``list_files()``: ``{name, path}`` per file, plus ``children`` for directories."""
-        plugin = self.get(plugin_id)
-
-        def walk(folder: Path) -> list[dict]:
-            entries = []
-            for path in sorted(folder.iterdir()):
-                if path.name == ".git":
-                    continue
-                rel = path.relative_to(plugin.path).as_posix()
-                entry = {"name": path.name, "path": rel}
-                if path.is_dir():
-                    entry["children"] = walk(path)
-                entries.append(entry)
-            return entries
-        return walk(plugin.path)
-
-    def read_file(self, plugin_id: str, rel: str) -> bytes:
-        plugin = self.get(plugin_id)
-        path = self._inside(plugin.path, rel)
-        if not path.is_file():
-            raise PluginFileNotFound(plugin_id, rel)
-        return path.read_bytes()
-
-    def write_file(self, plugin_id: str, rel: str, content: bytes, author: str = "admin") -> None:
-        """``put_file`` on a development plugin: the file is written and committed in the plugin's repository."""
-        plugin = self.get_dev(plugin_id)
-        path = self._inside(plugin.path, rel)
-        if rel.strip("/") == "plugin.json":
-            try:
-                desc = json.loads(content)
-            except ValueError as exc:
-                raise invalid(f"Invalid plugin.json: {exc}") from None
-            if not isinstance(desc, dict) or desc.get("id") != plugin_id:
-                raise invalid(f"Invalid plugin.json: id must stay {plugin_id!r}")
-        with self.lock(plugin_id):
-            if path.is_dir():
-                raise invalid(f"Invalid plugin file path: {rel!r} is a directory")
-            write_file(path, content)
-            git(plugin.path, "add", "-A", author=author)
-            if not git(plugin.path, "diff", "--cached", "--quiet", check=False).ok:
-                git(plugin.path, "commit", "-q", "-m", f"Edited {rel} in plugin {plugin_id}", author=author)

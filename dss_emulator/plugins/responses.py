@@ -14,7 +14,7 @@ Listing plugins needs any valid key; everything else needs an admin key, as plug
 from __future__ import annotations
 
 from ..core.context import RequestContext
-from ..core.evidence import client, extension
+from ..core.evidence import client, extension, sample
 from ..core.routing import Raw, RouteTable
 
 routes = RouteTable()
@@ -100,22 +100,65 @@ def download_plugin(ctx: RequestContext, plugin_id: str):
     return Raw(ctx.instance.plugins.archive(plugin_id), "application/zip")
 
 
+TREE_VALUES = ("the values (the field names are sourced): mimeType guessed from the name, inode/directory for a "
+               "folder; size 0 for a folder; children [] for a file; hasData true for a file; readOnly true on an "
+               "installed plugin; lastModified in epoch ms")
+IDE_PLUGIN_API = ("Dataiku's IDE integrations: dss-integration-vscode src/api/plugin.ts L34-80, "
+                  "dss-integration-pycharm DSSClient.java L141-167")
+
+
 @routes.route("GET", "/plugins/{plugin_id}/contents", access="global-admin",
-              evidence=client("dss/plugin.py", "DSSPlugin.list_files", "EV-L05"))
+              evidence=client("dss/plugin.py", "DSSPlugin.list_files", "EV-L05", unverified=TREE_VALUES))
 def list_plugin_files(ctx: RequestContext, plugin_id: str):
-    return ctx.instance.plugins.tree(plugin_id)
+    return ctx.instance.plugin_contents.tree(plugin_id)
 
 
 @routes.route("GET", "/plugins/{plugin_id}/contents/{path:path}", access="global-admin",
               evidence=client("dss/plugin.py", "DSSPlugin.get_file", "EV-L05"))
 def get_plugin_file(ctx: RequestContext, plugin_id: str, path: str):
-    return Raw(ctx.instance.plugins.read_file(plugin_id, path))
+    return Raw(ctx.instance.plugin_contents.read_file(plugin_id, path))
 
 
 @routes.route("POST", "/plugins/{plugin_id}/contents/{path:path}", access="global-admin",
               evidence=client("dss/plugin.py", "DSSPlugin.put_file", "EV-L04", "EV-L05"))
 def put_plugin_file(ctx: RequestContext, plugin_id: str, path: str):
-    ctx.instance.plugins.write_file(plugin_id, path, ctx.body, ctx.login)
+    ctx.instance.plugin_contents.write_file(plugin_id, path, ctx.body, ctx.login)
+
+
+@routes.route("DELETE", "/plugins/{plugin_id}/contents/{path:path}", access="global-admin",
+              evidence=sample(IDE_PLUGIN_API, "EV-L04", "EV-L05",
+                              unverified="refusing to delete plugin.json is inferred; the answer is empty"))
+def delete_plugin_file(ctx: RequestContext, plugin_id: str, path: str):
+    ctx.instance.plugin_contents.delete(plugin_id, path, ctx.login)
+
+
+@routes.route("POST", "/plugins/{plugin_id}/folders/{path:path}", access="global-admin",
+              evidence=sample(IDE_PLUGIN_API, "EV-L05",
+                              unverified="an existing folder is accepted (inferred); the answer is empty"))
+def create_plugin_folder(ctx: RequestContext, plugin_id: str, path: str):
+    ctx.instance.plugin_contents.make_folder(plugin_id, path)
+
+
+@routes.route("GET", "/plugins/{plugin_id}/details/{path:path}", access="global-admin",
+              evidence=sample(IDE_PLUGIN_API, "EV-L05", unverified=TREE_VALUES))
+def get_plugin_file_details(ctx: RequestContext, plugin_id: str, path: str):
+    return ctx.instance.plugin_contents.details(plugin_id, path)
+
+
+@routes.route("POST", "/plugins/{plugin_id}/contents-actions/rename", access="global-admin",
+              evidence=client("dss/plugin.py", "DSSPlugin.rename_file", "EV-L04", "EV-L05",
+                              unverified="refusing a taken name is inferred"))
+def rename_plugin_file(ctx: RequestContext, plugin_id: str):
+    body = ctx.json_object()
+    ctx.instance.plugin_contents.rename(plugin_id, body.get("oldPath"), body.get("newName"), ctx.login)
+
+
+@routes.route("POST", "/plugins/{plugin_id}/contents-actions/move", access="global-admin",
+              evidence=client("dss/plugin.py", "DSSPlugin.move_file", "EV-L04",
+                              unverified="refusing a taken path is inferred; EV-L05 does not list this route"))
+def move_plugin_file(ctx: RequestContext, plugin_id: str):
+    body = ctx.json_object()
+    ctx.instance.plugin_contents.move(plugin_id, body.get("oldPath"), body.get("newPath"), ctx.login)
 
 
 # --- emulator extension: git of development plugins ----------------------------------------------------------

@@ -4,6 +4,7 @@ import json
 import zipfile
 
 import pytest
+import requests
 from dataikuapi.utils import DataikuException
 
 from .deploy_helpers import RAW_CSV, active_bundle, archive_members, head, make_project
@@ -191,8 +192,39 @@ def test_import_from_a_path_on_the_node(dss, tmp_path):
     assert deployed.import_bundle_from_archive(str(tmp_path / "v2.zip"))["bundleId"] == "v2"
     with pytest.raises(DataikuException, match="is not an existing file on the file system of node staging"):
         deployed.import_bundle_from_archive(str(tmp_path / "missing.zip"))
-    with pytest.raises(DataikuException, match="A project with key SHOP already exists"):
+    with pytest.raises(DataikuException, match="ERR_PROJECT_INVALID_PROJECT_KEY: .*a project with key SHOP already"):
         staging.create_project_from_bundle_local_archive(str(tmp_path / "v1.zip"))
+
+
+def test_a_bundle_whose_project_key_is_used_is_err_project_invalid_project_key(dss):
+    """EV-P06: importing a bundle into a key already used on the node; the existing project is left as it was."""
+    project = make_project(dss.client())
+    project.export_bundle("v1")
+    project.export_bundle("v2")
+    staging = dss.client("staging")
+    staging.create_project_from_bundle_archive(io.BytesIO(_archive(project, "v1")))
+    before = staging.get_project("SHOP").list_imported_bundles()
+    with pytest.raises(DataikuException, match=r"CodedException: ERR_PROJECT_INVALID_PROJECT_KEY: Cannot create "
+                       r"project SHOP from bundle v2 on node staging: a project with key SHOP already exists \("
+                       r"import the bundle into the existing project, or delete that project first\)"):
+        staging.create_project_from_bundle_archive(io.BytesIO(_archive(project, "v2")))
+    assert staging.get_project("SHOP").list_imported_bundles() == before
+    resp = requests.post(f"{dss.url('staging')}/dip/publicapi/projectsFromBundle/", timeout=30,
+                         auth=(dss.admin_key("staging"), ""), files={"file": io.BytesIO(_archive(project, "v2"))})
+    assert (resp.status_code, resp.json()["code"]) == (400, "ERR_PROJECT_INVALID_PROJECT_KEY")
+
+
+def test_a_bundle_with_an_invalid_project_key_is_err_project_invalid_project_key(dss):
+    project = make_project(dss.client())
+    project.export_bundle("v1")
+    members = archive_members(project, "v1")
+    manifest = json.loads(members["export-manifest.json"])
+    members["export-manifest.json"] = json.dumps(dict(manifest, originalProjectKey="shop-1")).encode()
+    staging = dss.client("staging")
+    with pytest.raises(DataikuException, match="ERR_PROJECT_INVALID_PROJECT_KEY: Cannot create project shop-1 from "
+                                               "bundle v1 on node staging: 'shop-1' is not a project key"):
+        staging.create_project_from_bundle_archive(_zip(members))
+    assert staging.list_project_keys() == []
 
 
 def test_imported_bundle_rules(dss):
