@@ -23,6 +23,7 @@ from .models import Plugin, PluginsBackend
 
 FOLDER_MIME_TYPE = "inode/directory"
 FILE_MIME_TYPE = "application/octet-stream"  # a name with no known type
+MIME_TYPES = mimetypes.MimeTypes()  # Python's own table only: the same answer whatever the machine's mime.types
 
 
 def item(plugin: Plugin, path: Path) -> dict:
@@ -33,7 +34,7 @@ def item(plugin: Plugin, path: Path) -> dict:
         mime_type, size = FOLDER_MIME_TYPE, 0
         children = [item(plugin, child) for child in sorted(path.iterdir()) if child.name != ".git"]
     else:
-        mime_type, size, children = mimetypes.guess_type(path.name)[0] or FILE_MIME_TYPE, stat.st_size, []
+        mime_type, size, children = MIME_TYPES.guess_type(path.name)[0] or FILE_MIME_TYPE, stat.st_size, []
     return {"name": path.name, "path": path.relative_to(plugin.path).as_posix(), "mimeType": mime_type,
             "size": size, "children": children, "hasData": not folder, "readOnly": not plugin.is_dev,
             "lastModified": int(stat.st_mtime * 1000)}
