@@ -4,6 +4,7 @@
 hold a run forever. Each client's ``requests`` session gets an adapter that gives every request
 ``(connect, read)`` timeouts: at most :data:`CONNECT_SECONDS` to connect and ``--timeout`` to answer, and never
 past the deadline of the wait in progress (an update, a rollback). A request with no time left fails at once.
+The same adapter verifies DSS's certificate against ``DSS_CA_BUNDLE`` when given (:class:`Tls`, :func:`tls_files`).
 """
 from __future__ import annotations
 
